@@ -1,0 +1,98 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "cascade",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cascade", targets: ["cascade"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "CascadeCore", swiftSettings: strictSwift),
+        .systemLibrary(
+            name: "CGStreamer",
+            pkgConfig: "gstreamer-1.0",
+            providers: [.apt(["libgstreamer1.0-dev"])]
+        ),
+        .target(
+            name: "CascadeMedia",
+            dependencies: [
+                "CascadeCore", "CGStreamer",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "CascadeStore",
+            dependencies: [
+                "CascadeCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "CascadeEngine",
+            dependencies: [
+                "CascadeCore", "CascadeMedia",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "CascadeHTTP",
+            dependencies: [
+                "CascadeCore", "CascadeStore", "CascadeEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "CascadeApp",
+            dependencies: [
+                "CascadeCore", "CascadeMedia", "CascadeStore", "CascadeEngine", "CascadeHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "cascade",
+            dependencies: [
+                "CascadeApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(name: "CascadeCoreTests", dependencies: ["CascadeCore"], swiftSettings: strictSwift),
+        .testTarget(name: "CascadeMediaTests", dependencies: ["CascadeMedia", "CascadeCore"], swiftSettings: strictSwift),
+        .testTarget(name: "CascadeStoreTests", dependencies: ["CascadeStore", "CascadeCore"], swiftSettings: strictSwift),
+        .testTarget(name: "CascadeEngineTests", dependencies: ["CascadeEngine", "CascadeCore", "CascadeMedia"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "CascadeHTTPTests",
+            dependencies: [
+                "CascadeHTTP", "CascadeApp", "CascadeStore", "CascadeCore",
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(name: "CascadeAppTests", dependencies: ["CascadeApp", "CascadeCore"], swiftSettings: strictSwift),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+// placeholder
+import Hummingbird
+import Yams

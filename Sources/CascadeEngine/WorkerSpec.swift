@@ -1,0 +1,24 @@
+import CascadeMedia
+
+/// What a worker should run.
+public struct WorkerSpec: Sendable {
+    /// Unique id (letters, digits and '-'); also names the control socket.
+    public var id: String
+    /// What the pipeline is for, e.g. "relay", "recording", "test".
+    public var purpose: String
+    /// The pipeline description, built by ``CascadeMedia/PipelineRecipes`` — never taken from a client.
+    public var pipeline: String
+    /// Properties sampled with each statistics report.
+    public var probes: [StatisticsProbe]
+    /// How often statistics are reported; `nil` for never.
+    public var statisticsInterval: Duration?
+
+    /// Creates a spec.
+    public init(id: String, purpose: String, pipeline: String, probes: [StatisticsProbe] = [], statisticsInterval: Duration? = nil) {
+        self.id = id
+        self.purpose = purpose
+        self.pipeline = pipeline
+        self.probes = probes
+        self.statisticsInterval = statisticsInterval
+    }
+}

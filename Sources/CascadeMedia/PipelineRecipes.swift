@@ -1,0 +1,26 @@
+import Foundation
+
+/// Pipeline descriptions Cascade builds; callers never hand raw descriptions to a worker.
+public enum PipelineRecipes {
+    /// The synthetic central feed: a moving test pattern with a caption and a running clock, a 1 kHz
+    /// tone, H.264 (1 s GOP, SPS/PPS on every keyframe) + AAC in MPEG-TS aligned to 1316-byte SRT payloads.
+    public static func demoFeed(to output: SRTAddress, caption: String, width: Int = 640, height: Int = 360, videoKbps: Int = 1000) -> String {
+        let framerate = 25
+        return """
+        videotestsrc is-live=true pattern=smpte horizontal-speed=2 \
+        ! video/x-raw,width=\(width),height=\(height),framerate=\(framerate)/1 \
+        ! textoverlay text=\(quoted(caption)) valignment=top halignment=left font-desc="Sans 16" shaded-background=true \
+        ! clockoverlay time-format="%H:%M:%S" valignment=bottom halignment=right font-desc="Sans 16" shaded-background=true \
+        ! videoconvert ! x264enc tune=zerolatency speed-preset=ultrafast bitrate=\(videoKbps) key-int-max=\(framerate) \
+        ! h264parse config-interval=-1 ! queue max-size-time=1000000000 ! mux. \
+        audiotestsrc is-live=true wave=sine freq=1000 volume=0.3 ! audioconvert ! audioresample \
+        ! audio/x-raw,rate=48000,channels=2 ! avenc_aac bitrate=128000 ! aacparse ! queue max-size-time=1000000000 ! mux. \
+        mpegtsmux name=mux alignment=7 ! srtsink name=sink uri=\(quoted(output.uri)) wait-for-connection=false
+        """
+    }
+
+    /// Quotes a value for gst-launch syntax.
+    public static func quoted(_ value: String) -> String {
+        "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

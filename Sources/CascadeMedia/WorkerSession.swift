@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+
+/// The state of a worker between commands: its pipeline, its supervisor connection, its stop deadline.
+///
+/// Kept apart from ``WorkerRunner`` so the runner is only plumbing (sockets, signals, tasks).
+struct WorkerSession {
+    let workerId: String
+    private let startedAt: ContinuousClock.Instant
+    private let startTimeout: Duration
+    private var channel: LineChannel?
+    private var pipeline: Pipeline?
+    private var probes: [StatisticsProbe] = []
+    private var statisticsInterval: Duration?
+    private var lastStatistics: ContinuousClock.Instant?
+    private var stopDeadline: ContinuousClock.Instant?
+    /// Set when the worker must exit.
+    private(set) var exitCode: WorkerRunner.ExitCode?
+
+    init(workerId: String, startedAt: ContinuousClock.Instant, startTimeout: Duration) {
+        self.workerId = workerId
+        self.startedAt = startedAt
+        self.startTimeout = startTimeout
+    }
+
+    /// A supervisor connected: it replaces any earlier one and is greeted.
+    mutating func attach(_ newChannel: LineChannel) {
+        channel?.close()
+        channel = newChannel
+        newChannel.send(WorkerReport.hello(
+            workerId: workerId, pid: getpid(), protocolVersion: WorkerProtocol.version, isRunning: pipeline != nil
+        ))
+    }
+
+    /// Applies a command; returns the pipeline when one was just started, so its events get forwarded.
+    mutating func handle(_ command: WorkerCommand, logger: Logger) -> Pipeline? {
+        switch command {
+        case .start(let description, let probes, let intervalMs):
+            guard pipeline == nil else { return nil }
+            do {
+                let started = try Pipeline(description: description)
+                pipeline = started
+                self.probes = probes
+                statisticsInterval = intervalMs > 0 ? .milliseconds(intervalMs) : nil
+                do {
+                    try started.play()
+                } catch {
+                    report(.error(element: "pipeline", message: error.message, debug: ""))
+                    exitCode = .invalidPipeline
+                }
+                return started
+            } catch {
+                logger.error("worker \(workerId): \(error.message)")
+                report(.error(element: "pipeline", message: error.message, debug: ""))
+                exitCode = .invalidPipeline
+                return nil
+            }
+        case .stop(let timeoutMs):
+            guard let pipeline else {
+                exitCode = .completed
+                return nil
+            }
+            if stopDeadline == nil {
+                stopDeadline = .now.advanced(by: .milliseconds(max(timeoutMs, 0)))
+                pipeline.sendEndOfStream()
+            }
+            return nil
+        case .query(let requestId, let element, let property):
+            report(.reply(requestId: requestId, value: pipeline?.readProperty(element: element, property: property)))
+            return nil
+        }
+    }
+
+    /// Passes a pipeline event to the supervisor and decides whether the worker is done.
+    mutating func forward(_ event: PipelineEvent) {
+        report(WorkerReport(event))
+        switch event {
+        case .endOfStream: exitCode = .completed
+        case .error: exitCode = .pipelineError
+        default: break
+        }
+    }
+
+    /// Periodic work: statistics, the stop deadline, the start deadline.
+    mutating func tick() {
+        let now = ContinuousClock.now
+        guard let pipeline else {
+            if now - startedAt > startTimeout { exitCode = .noStartCommand }
+            return
+        }
+        if let stopDeadline, now > stopDeadline {
+            report(.error(element: "pipeline", message: "end-of-stream did not reach the sinks before the stop deadline", debug: ""))
+            exitCode = .stopTimedOut
+            return
+        }
+        if let statisticsInterval, lastStatistics.map({ now - $0 >= statisticsInterval }) ?? true {
+            lastStatistics = now
+            var values: [String: PropertyValue] = [:]
+            for probe in probes {
+                values[probe.key] = pipeline.readProperty(element: probe.element, property: probe.property)
+            }
+            let position = pipeline.position.map { $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000 }
+            report(.statistics(positionMs: position, values: values))
+        }
+    }
+
+    /// Releases the pipeline (bringing it to NULL) and closes the connection.
+    mutating func finish() {
+        pipeline?.close()
+        pipeline = nil
+        channel?.close()
+    }
+
+    private func report(_ message: WorkerReport) {
+        channel?.send(message)
+    }
+}

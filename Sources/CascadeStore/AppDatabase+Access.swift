@@ -1,0 +1,105 @@
+import CascadeCore
+import Foundation
+import GRDB
+import HummingbirdBcrypt
+
+/// A user as listed to administrators (never with the password hash).
+public struct UserInfo: Sendable, Codable, Equatable {
+    /// Database id.
+    public var id: Int64
+    /// Login name.
+    public var name: String
+    /// Role.
+    public var role: Role
+    /// The unit subtree the user is limited to, if any.
+    public var unitId: String?
+    /// When the user was created.
+    public var createdAt: Date
+}
+
+extension AppDatabase {
+    /// Creates a user with a bcrypt-hashed password. The unit, if given, must be an active unit.
+    @discardableResult
+    public func createUser(name: String, role: Role, unitId: String?, password: String, actor: String) throws(StoreError) -> UserInfo {
+        guard Identifier.isValid(name.lowercased()), name.count <= 64 else {
+            throw StoreError(.invalid, "user name \"\(name)\": \(Identifier.rule)")
+        }
+        guard password.count >= 12 else { throw StoreError(.invalid, "a password needs at least 12 characters") }
+        let hash = Bcrypt.hash(password, cost: passwordCost)
+        return try write { db in
+            if try UserRecord.filter(UserRecord.Columns.name == name).fetchCount(db) > 0 {
+                throw StoreError(.conflict, "a user named \(name) already exists")
+            }
+            if let unitId, try UnitRecord.filter(UnitRecord.Columns.id == unitId && UnitRecord.Columns.isActive).fetchCount(db) == 0 {
+                throw StoreError(.invalid, "unit \(unitId) is not a unit of the configured tree")
+            }
+            var record = UserRecord(id: nil, name: name, role: role.rawValue, scopeUnitId: unitId, passwordHash: hash, createdAt: Date(), isDisabled: false)
+            try record.insert(db)
+            try AuditEntryRecord.append(
+                db, actor: actor, action: "user.created", target: name,
+                details: "role \(role.rawValue)" + (unitId.map { ", limited to unit \($0)" } ?? "")
+            )
+            return UserInfo(id: record.id ?? 0, name: name, role: role, unitId: unitId, createdAt: record.createdAt)
+        }
+    }
+
+    /// On an empty database, creates the administrator `admin` with a random password and returns
+    /// it (to be shown once); returns `nil` when any user exists.
+    public func createInitialAdminIfNeeded() throws(StoreError) -> (name: String, password: String)? {
+        let password = Secrets.password()
+        let hash = Bcrypt.hash(password, cost: passwordCost)
+        return try write { db in
+            guard try UserRecord.fetchCount(db) == 0 else { return nil }
+            var record = UserRecord(id: nil, name: "admin", role: Role.admin.rawValue, scopeUnitId: nil, passwordHash: hash, createdAt: Date(), isDisabled: false)
+            try record.insert(db)
+            try AuditEntryRecord.append(db, actor: "system", action: "user.created", target: "admin", details: "initial administrator, random password shown once")
+            return ("admin", password)
+        }
+    }
+
+    /// All users, by name.
+    public func users() throws(StoreError) -> [UserInfo] {
+        try read { db in
+            try UserRecord.order(UserRecord.Columns.name).fetchAll(db).compactMap { record in
+                guard let id = record.id, let role = Role(rawValue: record.role) else { return nil }
+                return UserInfo(id: id, name: record.name, role: role, unitId: record.scopeUnitId, createdAt: record.createdAt)
+            }
+        }
+    }
+
+    /// Issues a new bearer token for `userName` and returns it; only its hash is stored.
+    public func issueToken(forUser userName: String, label: String, actor: String) throws(StoreError) -> String {
+        let token = Secrets.token()
+        try write { db in
+            guard let user = try UserRecord.filter(UserRecord.Columns.name == userName).fetchOne(db), let userId = user.id else {
+                throw StoreError(.notFound, "no user named \(userName)")
+            }
+            guard !user.isDisabled else { throw StoreError(.invalid, "user \(userName) is disabled") }
+            var record = AccessTokenRecord(id: nil, userId: userId, tokenHash: Secrets.tokenHash(token), label: label, createdAt: Date())
+            try record.insert(db)
+            try AuditEntryRecord.append(db, actor: actor, action: "token.issued", target: user.name, details: "label \(label)")
+        }
+        return token
+    }
+
+    /// The user a bearer token belongs to, or `nil` for an unknown, revoked or disabled one.
+    public func principal(forToken token: String) throws(StoreError) -> Principal? {
+        let hash = Secrets.tokenHash(token)
+        return try read { db in
+            let sql = """
+                SELECT user.* FROM accessToken JOIN user ON user.id = accessToken.userId
+                WHERE accessToken.tokenHash = ? AND accessToken.revokedAt IS NULL AND user.isDisabled = 0
+                """
+            return try UserRecord.fetchOne(db, sql: sql, arguments: [hash])?.principal
+        }
+    }
+
+    /// Checks a name and password; on success returns the user, on failure `nil`. Both are audited.
+    public func verifyPassword(name: String, password: String) throws(StoreError) -> Principal? {
+        let record = try read { db in try UserRecord.filter(UserRecord.Columns.name == name).fetchOne(db) }
+        let storedHash = record?.passwordHash ?? unknownUserHash
+        let matches = Bcrypt.verify(password, hash: storedHash) && record != nil && record?.isDisabled == false
+        try appendAudit(actor: record?.name ?? name, action: matches ? "login.succeeded" : "login.failed", target: nil, details: nil)
+        return matches ? record?.principal : nil
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+
+/// One line of the append-only audit log.
+public struct AuditEntry: Sendable, Codable, Equatable {
+    /// Increasing id.
+    public var id: Int64
+    /// When it happened (UTC).
+    public var at: Date
+    /// Who did it: a user name, or "system".
+    public var actor: String
+    /// What was done, e.g. "user.created".
+    public var action: String
+    /// What it was done to.
+    public var target: String?
+    /// Further detail for people.
+    public var details: String?
+}
+
+extension AppDatabase {
+    /// Appends an entry to the audit log.
+    public func appendAudit(actor: String, action: String, target: String? = nil, details: String? = nil) throws(StoreError) {
+        try write { db in try AuditEntryRecord.append(db, actor: actor, action: action, target: target, details: details) }
+    }
+
+    /// The newest entries first, at most `limit`, older than `beforeId` when given.
+    public func auditEntries(limit: Int, beforeId: Int64? = nil) throws(StoreError) -> [AuditEntry] {
+        try read { db in
+            var request = AuditEntryRecord.order(AuditEntryRecord.Columns.id.desc).limit(limit)
+            if let beforeId { request = request.filter(AuditEntryRecord.Columns.id < beforeId) }
+            return try request.fetchAll(db).map {
+                AuditEntry(id: $0.id ?? 0, at: $0.at, actor: $0.actor, action: $0.action, target: $0.target, details: $0.details)
+            }
+        }
+    }
+}
+
+extension AuditEntryRecord {
+    /// Appends within the caller's transaction, so the entry lands with the change it describes.
+    static func append(_ db: Database, actor: String, action: String, target: String?, details: String?) throws {
+        var record = AuditEntryRecord(id: nil, at: Date(), actor: actor, action: action, target: target, details: details)
+        try record.insert(db)
+    }
+}

@@ -1,0 +1,89 @@
+import CascadeCore
+import Foundation
+import GRDB
+import HummingbirdBcrypt
+
+/// The embedded database: one WAL-mode pool per process, migrated on open.
+///
+/// Every write is a named method that keeps the data consistent in one transaction;
+/// reads go through the pool's readers and never block writers.
+public final class AppDatabase: Sendable {
+    let writer: DatabasePool
+    /// The bcrypt cost for new password hashes (12 in production; tests may lower it).
+    let passwordCost: UInt8
+    /// A hash checked against when a login names no user, so timing does not reveal which names exist.
+    let unknownUserHash: String
+
+    /// Opens (creating if needed) the database file at `path` and applies pending migrations.
+    public init(path: String, passwordCost: UInt8 = 12) throws(StoreError) {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        do {
+            writer = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(writer)
+        } catch {
+            throw StoreError(.unavailable, "cannot open the database at \(path): \(error)")
+        }
+        self.passwordCost = passwordCost
+        unknownUserHash = Bcrypt.hash(Secrets.password(), cost: passwordCost)
+    }
+
+    /// Opens `cascade.sqlite` inside `dataDirectory`, creating the directory if needed.
+    public static func open(dataDirectory: String, passwordCost: UInt8 = 12) throws(StoreError) -> AppDatabase {
+        do {
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw StoreError(.unavailable, "cannot create the data directory \(dataDirectory): \(error.localizedDescription)")
+        }
+        return try AppDatabase(path: (dataDirectory as NSString).appendingPathComponent("cascade.sqlite"), passwordCost: passwordCost)
+    }
+
+    /// The database's condition, for /healthz.
+    public func health() -> DatabaseHealth {
+        do {
+            return try writer.read { db in
+                let journal = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "unknown"
+                let applied = try Self.migrator.appliedMigrations(db)
+                let pending = Self.migrator.migrations.filter { !applied.contains($0) }
+                return DatabaseHealth(isReachable: true, journalMode: journal, migrations: applied, pendingMigrations: pending, problem: nil)
+            }
+        } catch {
+            return DatabaseHealth(isReachable: false, journalMode: "unknown", migrations: [], pendingMigrations: [], problem: "\(error)")
+        }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try writer.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.unavailable, "database write failed: \(error)")
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try writer.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.unavailable, "database read failed: \(error)")
+        }
+    }
+}
+
+/// The database's condition as /healthz reports it.
+public struct DatabaseHealth: Sendable, Codable {
+    /// Whether a read succeeded.
+    public var isReachable: Bool
+    /// SQLite's journal mode ("wal" expected).
+    public var journalMode: String
+    /// Migrations applied, in order.
+    public var migrations: [String]
+    /// Migrations known but not applied.
+    public var pendingMigrations: [String]
+    /// What went wrong, when something did.
+    public var problem: String?
+}
