@@ -59,7 +59,7 @@ let package = Package(
                 "CascadeCore", "CascadeStore", "CascadeEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
-            resources: [.copy("Resources")],
+            resources: [.embedInCode("Resources/openapi.yaml"), .embedInCode("Resources/index.html")],
             swiftSettings: strictSwift
         ),
         .target(

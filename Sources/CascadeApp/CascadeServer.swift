@@ -1,0 +1,115 @@
+import CascadeCore
+import CascadeEngine
+import CascadeHTTP
+import CascadeStore
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The composition root of `cascade serve`: configuration, store, supervisor and HTTP in one service group.
+public enum CascadeServer {
+    /// Command-line choices that override the configuration file.
+    public struct Options: Sendable {
+        /// Path of the YAML configuration.
+        public var configPath: String
+        /// Overrides `server.dataDir`.
+        public var dataDirectory: String?
+        /// Overrides `server.http`.
+        public var http: HostAndPort?
+
+        /// Creates options.
+        public init(configPath: String, dataDirectory: String? = nil, http: HostAndPort? = nil) {
+            self.configPath = configPath
+            self.dataDirectory = dataDirectory
+            self.http = http
+        }
+    }
+
+    /// Loads the configuration with the options applied.
+    public static func configuration(for options: Options) throws(ConfigurationError) -> Configuration {
+        var configuration = try ConfigurationLoader.load(path: options.configPath)
+        if let dataDirectory = options.dataDirectory { configuration.dataDirectory = dataDirectory }
+        if let http = options.http { configuration.http = http }
+        return configuration
+    }
+
+    /// Opens the data directory's database and brings its unit and hall tables in line with the configuration.
+    public static func openDatabase(_ configuration: Configuration, passwordCost: UInt8 = 12) throws(StoreError) -> AppDatabase {
+        let database = try AppDatabase.open(dataDirectory: configuration.dataDirectory, passwordCost: passwordCost)
+        try database.syncTopology(configuration.tree)
+        return database
+    }
+
+    /// Runs until SIGTERM or SIGINT, then stops every worker gracefully and returns.
+    ///
+    /// `announce` receives the lines a person starting the server must see (the first-start
+    /// administrator password, the address to open).
+    public static func run(
+        _ configuration: Configuration,
+        workerExecutable: String,
+        logger: Logger,
+        announce: @escaping @Sendable (String) -> Void
+    ) async throws {
+        let database = try openDatabase(configuration)
+        if let admin = try database.createInitialAdminIfNeeded() {
+            announce("""
+                Cascade created the administrator account on this new database.
+                  user:     \(admin.name)
+                  password: \(admin.password)
+                This password is shown only now: keep it safe. Create more users with `cascade user add`.
+                """)
+        }
+        try database.appendAudit(actor: "system", action: "server.started", details: "listening on \(configuration.http)")
+        let supervisor = makeSupervisor(configuration, workerExecutable: workerExecutable, logger: logger)
+        let app = makeApplication(configuration, database: database, supervisor: supervisor, logger: logger) { port in
+            let shownHost = configuration.http.host == "0.0.0.0" ? "127.0.0.1" : configuration.http.host
+            let address = HostAndPort("\(shownHost):\(port)")?.description ?? "\(shownHost):\(port)"
+            announce("Cascade is listening on http://\(address)/ (data in \(configuration.dataDirectory))")
+        }
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        try? database.appendAudit(actor: "system", action: "server.stopped")
+    }
+
+    /// The worker supervisor, with its sockets under the data directory.
+    public static func makeSupervisor(_ configuration: Configuration, workerExecutable: String, logger: Logger) -> Supervisor {
+        Supervisor(
+            settings: .init(workerExecutable: workerExecutable, runDirectory: (configuration.dataDirectory as NSString).appendingPathComponent("run")),
+            logger: logger,
+            onEvent: { event in
+                if case .exited(let outcome) = event.kind, outcome.kind != .completed {
+                    logger.warning("worker ended", metadata: [
+                        "pipeline.id": "\(event.workerId)", "outcome": "\(outcome.kind.rawValue)",
+                        "termination": "\(outcome.termination)", "error": "\(outcome.lastError ?? "")",
+                    ])
+                }
+            }
+        )
+    }
+
+    /// The HTTP application with the supervisor as its service; `onRunning` gets the bound port.
+    public static func makeApplication(
+        _ configuration: Configuration,
+        database: AppDatabase,
+        supervisor: Supervisor,
+        logger: Logger,
+        onRunning: @escaping @Sendable (Int) -> Void
+    ) -> some ApplicationProtocol {
+        let router = makeRouter(HTTPDependencies(
+            database: database, policy: AccessPolicy(tree: configuration.tree),
+            supervisor: supervisor, requiredElements: configuration.requiredElements
+        ))
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Cascade"),
+            services: [supervisor],
+            onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.http.port) },
+            logger: logger
+        )
+    }
+
+    /// The running executable, which also serves as the worker program.
+    public static var currentExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}

@@ -1,0 +1,56 @@
+import CascadeCore
+import CascadeMedia
+import Foundation
+
+/// Everything `cascade serve` is configured with, validated.
+public struct Configuration: Sendable {
+    /// The HTTP listening address.
+    public var http: HostAndPort
+    /// The data directory (database, worker sockets, later recordings).
+    public var dataDirectory: String
+    /// The zone meetings are entered and shown in.
+    public var zone: TimeZone
+    /// The unit tree and halls.
+    public var tree: UnitTree
+    /// Elements /healthz requires beyond Cascade's own list.
+    public var extraRequiredElements: [String]
+    /// The default SRT passphrase for WAN hops (from `CASCADE_SRT_PASSPHRASE` when set).
+    public var srtPassphrase: String?
+
+    /// Every element /healthz checks.
+    public var requiredElements: [String] { GStreamer.requiredElements + extraRequiredElements.filter { !GStreamer.requiredElements.contains($0) } }
+}
+
+/// A `host:port` pair.
+public struct HostAndPort: Sendable, Equatable, CustomStringConvertible {
+    /// Host name or address.
+    public var host: String
+    /// TCP port (0 picks a free one).
+    public var port: Int
+
+    /// Parses `host:port` (`[v6]:port` for IPv6); `nil` when malformed.
+    public init?(_ text: String) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        self.host = host
+        self.port = port
+    }
+
+    /// `host:port`.
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// A configuration problem: one line naming the file, the entry and the problem.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// The file read.
+    public var file: String
+    /// The entry at fault (empty for file-level problems).
+    public var entry: String
+    /// What is wrong.
+    public var problem: String
+
+    /// `file: entry: problem`.
+    public var description: String { entry.isEmpty ? "\(file): \(problem)" : "\(file): \(entry): \(problem)" }
+}

@@ -1,0 +1,176 @@
+import CascadeCore
+import Foundation
+import Yams
+
+/// Reads `config/cascade.yaml` into a ``Configuration``, refusing anything it does not understand.
+public enum ConfigurationLoader {
+    /// Loads and validates the file at `path`; `environment` overrides secrets.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Configuration {
+        func fail(_ entry: String, _ problem: String) -> ConfigurationError { ConfigurationError(file: path, entry: entry, problem: problem) }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let manager = FileManager.default
+            let reason = !manager.fileExists(atPath: path) ? "no such file"
+                : !manager.isReadableFile(atPath: path) ? "permission denied" : "not UTF-8 text"
+            throw fail("", "cannot read the file: \(reason)")
+        }
+        let parsed: Any?
+        do {
+            parsed = try Yams.load(yaml: text)
+        } catch {
+            throw fail("", "YAML syntax error: \(oneLine(error))")
+        }
+        let root = try Section(parsed ?? [String: Any](), entry: "top level", file: path)
+        try root.allowOnly(["server", "media", "levels", "units", "halls"])
+
+        let server = try root.section("server")
+        try server.allowOnly(["http", "dataDir", "zone"])
+        let httpText = try server.string("http") ?? "127.0.0.1:8080"
+        guard let http = HostAndPort(httpText) else { throw fail("server.http", "\"\(httpText)\" is not host:port") }
+        let zoneName = try server.string("zone") ?? "Asia/Ho_Chi_Minh"
+        guard let zone = TimeZone(identifier: zoneName) else { throw fail("server.zone", "unknown time zone \"\(zoneName)\"") }
+
+        let media = try root.section("media")
+        try media.allowOnly(["requiredElements", "srtPassphrase"])
+        let extraElements = try media.strings("requiredElements")
+        let configuredPassphrase = try media.string("srtPassphrase")
+        let passphrase = environment["CASCADE_SRT_PASSPHRASE"] ?? configuredPassphrase
+        if let passphrase, !(10...79).contains(passphrase.count) {
+            throw fail("media.srtPassphrase", "an SRT passphrase must be 10–79 characters")
+        }
+
+        let levels = try root.strings("levels")
+        var units: [CascadeCore.Unit] = []
+        for (index, item) in try root.list("units").enumerated() {
+            let section = try Section(item, entry: "units[\(index)]", file: path)
+            try section.allowOnly(["id", "name", "level", "parent"])
+            let id = try section.requiredString("id")
+            let named = try Section(item, entry: "unit \"\(id)\"", file: path)
+            units.append(Unit(id: id, name: try named.requiredString("name"), level: try named.requiredString("level"), parentId: try named.string("parent")))
+        }
+        var halls: [Hall] = []
+        for (index, item) in try root.list("halls").enumerated() {
+            let section = try Section(item, entry: "halls[\(index)]", file: path)
+            try section.allowOnly(["id", "name", "unit", "endpoint", "capacityKbps", "latencyMs"])
+            let id = try section.requiredString("id")
+            let named = try Section(item, entry: "hall \"\(id)\"", file: path)
+            halls.append(Hall(
+                id: id, name: try named.requiredString("name"), unitId: try named.requiredString("unit"),
+                endpoint: try endpoint(of: named),
+                capacityKbps: try named.requiredInt("capacityKbps"),
+                latencyMs: try named.int("latencyMs") ?? 500
+            ))
+        }
+        let tree: UnitTree
+        do {
+            tree = try UnitTree(levels: levels, units: units, halls: halls)
+        } catch {
+            throw fail(error.entry, error.problem)
+        }
+        return Configuration(
+            http: http, dataDirectory: try server.string("dataDir") ?? "./data", zone: zone, tree: tree,
+            extraRequiredElements: extraElements, srtPassphrase: passphrase
+        )
+    }
+
+    private static func endpoint(of hall: Section) throws(ConfigurationError) -> HallEndpoint {
+        let endpoint = try hall.section("endpoint", required: true)
+        let mode = try endpoint.requiredString("mode")
+        switch mode {
+        case "srt-caller":
+            try endpoint.allowOnly(["mode", "streamId"])
+            return .srtCaller(streamId: try endpoint.requiredString("streamId"))
+        case "srt-listener":
+            try endpoint.allowOnly(["mode", "host", "port"])
+            return .srtListener(host: try endpoint.requiredString("host"), port: try endpoint.requiredInt("port"))
+        case "udp-multicast":
+            try endpoint.allowOnly(["mode", "group", "port"])
+            return .udpMulticast(group: try endpoint.requiredString("group"), port: try endpoint.requiredInt("port"))
+        default:
+            throw endpoint.error("mode", "unknown endpoint mode \"\(mode)\" (srt-caller, srt-listener or udp-multicast)")
+        }
+    }
+
+    private static func oneLine(_ error: any Error) -> String {
+        if let yaml = error as? YamlError {
+            switch yaml {
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
+                return "line \(mark.line), column \(mark.column): \(context.map { "\($0.text) " } ?? "")\(problem)"
+            default: break
+            }
+        }
+        return "\(error)".split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    }
+}
+
+/// One mapping of the YAML file, with typed accessors that name the entry in their errors.
+private struct Section {
+    let values: [String: Any]
+    let entry: String
+    let file: String
+
+    init(_ value: Any, entry: String, file: String) throws(ConfigurationError) {
+        guard let values = value as? [String: Any] else {
+            throw ConfigurationError(file: file, entry: entry, problem: "must be a mapping of keys to values")
+        }
+        self.values = values
+        self.entry = entry
+        self.file = file
+    }
+
+    func error(_ key: String, _ problem: String) -> ConfigurationError {
+        ConfigurationError(file: file, entry: entry == "top level" ? key : "\(entry)", problem: entry == "top level" ? problem : "\(key): \(problem)")
+    }
+
+    func allowOnly(_ keys: Set<String>) throws(ConfigurationError) {
+        if let unknown = values.keys.sorted().first(where: { !keys.contains($0) }) {
+            throw error(unknown, "unknown key (expected one of \(keys.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func section(_ key: String, required: Bool = false) throws(ConfigurationError) -> Section {
+        guard let value = values[key], !(value is NSNull) else {
+            if required { throw error(key, "is required") }
+            return try Section([String: Any](), entry: key, file: file)
+        }
+        return try Section(value, entry: entry == "top level" ? key : "\(entry).\(key)", file: file)
+    }
+
+    func string(_ key: String) throws(ConfigurationError) -> String? {
+        guard let value = values[key], !(value is NSNull) else { return nil }
+        if let text = value as? String { return text }
+        if let number = value as? Int { return String(number) }
+        throw error(key, "must be text")
+    }
+
+    func requiredString(_ key: String) throws(ConfigurationError) -> String {
+        guard let text = try string(key), !text.isEmpty else { throw error(key, "is required") }
+        return text
+    }
+
+    func int(_ key: String) throws(ConfigurationError) -> Int? {
+        guard let value = values[key], !(value is NSNull) else { return nil }
+        guard let number = value as? Int else { throw error(key, "must be a whole number") }
+        return number
+    }
+
+    func requiredInt(_ key: String) throws(ConfigurationError) -> Int {
+        guard let number = try int(key) else { throw error(key, "is required") }
+        return number
+    }
+
+    func list(_ key: String) throws(ConfigurationError) -> [Any] {
+        guard let value = values[key], !(value is NSNull) else { return [] }
+        guard let items = value as? [Any] else { throw error(key, "must be a list") }
+        return items
+    }
+
+    func strings(_ key: String) throws(ConfigurationError) -> [String] {
+        try list(key).map { item throws(ConfigurationError) -> String in
+            guard let text = item as? String else { throw error(key, "must be a list of names") }
+            return text
+        }
+    }
+}

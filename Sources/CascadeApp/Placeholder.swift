@@ -1,3 +1,0 @@
-// placeholder
-import Hummingbird
-import Yams

@@ -1,0 +1,22 @@
+import CascadeCore
+import Hummingbird
+
+/// The request context of every Cascade route: Hummingbird's core storage plus the authenticated user.
+public struct AppRequestContext: RequestContext {
+    /// Hummingbird's per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// Set by ``BearerAuthMiddleware`` on every `/api/v1` request.
+    public var principal: Principal?
+
+    /// Creates a context for a new request.
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        principal = nil
+    }
+
+    /// The authenticated user; only `/api/v1` routes may call this.
+    func requirePrincipal() throws -> Principal {
+        guard let principal else { throw Problem.unauthorized("a bearer token is required") }
+        return principal
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// An RFC 9457 problem: every error Cascade's HTTP API returns has this shape.
+public struct Problem: Error, Sendable, Codable, Equatable {
+    /// A URI reference naming the problem type; `about:blank` means the status says it all.
+    public var type: String = "about:blank"
+    /// Short summary of the problem type (the status phrase).
+    public var title: String
+    /// The HTTP status.
+    public var status: Int
+    /// What went wrong with this request, for people.
+    public var detail: String
+    /// Stable machine-readable code (a Cascade extension member).
+    public var code: String
+    /// The request field at fault, when there is one (a Cascade extension member).
+    public var field: String?
+
+    /// Creates a problem.
+    public init(status: HTTPResponse.Status, code: String, detail: String, field: String? = nil) {
+        title = status.reasonPhrase
+        self.status = status.code
+        self.detail = detail
+        self.code = code
+        self.field = field
+    }
+
+    /// 400: the request cannot be understood.
+    static func badRequest(_ detail: String, field: String? = nil) -> Problem {
+        Problem(status: .badRequest, code: "bad-request", detail: detail, field: field)
+    }
+
+    /// 401: no or unknown credentials.
+    static func unauthorized(_ detail: String) -> Problem { Problem(status: .unauthorized, code: "unauthorized", detail: detail) }
+
+    /// 403: authenticated, but not allowed.
+    static func forbidden(_ detail: String) -> Problem { Problem(status: .forbidden, code: "forbidden", detail: detail) }
+
+    /// 404: nothing here.
+    static func notFound(_ detail: String) -> Problem { Problem(status: .notFound, code: "not-found", detail: detail) }
+
+    /// 422: understood, but breaks a rule.
+    static func unprocessable(_ detail: String, field: String? = nil) -> Problem {
+        Problem(status: .unprocessableContent, code: "invalid", detail: detail, field: field)
+    }
+
+    /// The response carrying this problem as `application/problem+json`.
+    func response(extraHeaders: HTTPFields = [:]) -> Response {
+        var headers = extraHeaders
+        headers[.contentType] = "application/problem+json"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return Response(status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

@@ -1,0 +1,39 @@
+import CascadeCore
+import CascadeEngine
+import CascadeStore
+import Hummingbird
+import Logging
+
+/// Turns every error a route throws into an RFC 9457 problem response; nothing leaks as a bare 500.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return problem.response(extraHeaders: problem.status == 401 ? [.wwwAuthenticate: "Bearer realm=\"cascade\""] : [:])
+        } catch let error as StoreError {
+            return Self.problem(for: error).response()
+        } catch let error as EngineError {
+            return Problem(status: .conflict, code: error.code.rawValue, detail: error.message).response()
+        } catch let error as HTTPError {
+            let status = error.status
+            let detail = error.body ?? (status == .notFound ? "no route for \(request.method) \(request.uri.path)" : status.reasonPhrase)
+            let code = status == .contentTooLarge ? "body-too-large" : status == .notFound ? "not-found" : "http-\(status.code)"
+            return Problem(status: status, code: code, detail: detail).response(extraHeaders: error.headers)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return Problem(status: .internalServerError, code: "internal", detail: "the server could not complete the request").response()
+        }
+    }
+
+    static func problem(for error: StoreError) -> Problem {
+        switch error.code {
+        case .notFound: Problem(status: .notFound, code: error.code.rawValue, detail: error.message)
+        case .conflict: Problem(status: .conflict, code: error.code.rawValue, detail: error.message)
+        case .invalid: Problem(status: .unprocessableContent, code: error.code.rawValue, detail: error.message)
+        case .unavailable: Problem(status: .serviceUnavailable, code: error.code.rawValue, detail: error.message)
+        }
+    }
+}

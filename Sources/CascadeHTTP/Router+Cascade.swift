@@ -1,0 +1,14 @@
+import Hummingbird
+
+/// Builds the router with every Cascade route: public ones first, then `/api/v1` behind a bearer token.
+public func makeRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    SystemRoutes(dependencies: dependencies).register(on: router)
+    SessionRoutes(database: dependencies.database).register(on: router)
+    let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(database: dependencies.database))
+    TopologyRoutes(dependencies: dependencies).register(on: api)
+    UserRoutes(dependencies: dependencies).register(on: api)
+    WorkerRoutes(dependencies: dependencies).register(on: api)
+    return router
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import CascadeApp
+
+/// `cascade`: the server, its workers and the administrator's commands.
+@main
+struct Cascade: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cascade",
+        abstract: "Video-conference session orchestrator: relays, recordings and bookings for cascaded government meetings.",
+        subcommands: [Serve.self, UserCommand.self, TokenCommand.self, DemoFeedCommand.self, Worker.self]
+    )
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import CascadeApp
+import Foundation
+
+/// `cascade worker`: started by the server's supervisor, never by hand.
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one pipeline for the supervisor (internal; see docs/worker-protocol.md).",
+        shouldDisplay: false
+    )
+
+    @Option(name: .long, help: "Control socket to listen on.")
+    var socket: String
+
+    @Option(name: .long, help: "Worker id given by the supervisor.")
+    var id: String
+
+    func run() async throws {
+        let code = await WorkerProcess.run(socketPath: socket, workerId: id, logger: makeLogger("cascade.worker"))
+        if code != 0 { throw ExitCode(code) }
+    }
+}
