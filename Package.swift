@@ -81,18 +81,25 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        .target(
+            name: "CascadeTestSupport",
+            dependencies: ["CascadeApp", "CascadeCore", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            path: "Tests/Support",
+            swiftSettings: strictSwift
+        ),
         .testTarget(name: "CascadeCoreTests", dependencies: ["CascadeCore"], swiftSettings: strictSwift),
-        .testTarget(name: "CascadeMediaTests", dependencies: ["CascadeMedia", "CascadeCore"], swiftSettings: strictSwift),
-        .testTarget(name: "CascadeStoreTests", dependencies: ["CascadeStore", "CascadeCore"], swiftSettings: strictSwift),
-        .testTarget(name: "CascadeEngineTests", dependencies: ["CascadeEngine", "CascadeCore", "CascadeMedia"], swiftSettings: strictSwift),
+        .testTarget(name: "CascadeMediaTests", dependencies: ["CascadeMedia", "CascadeCore", "CascadeTestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "CascadeStoreTests", dependencies: ["CascadeStore", "CascadeCore", "CascadeTestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "CascadeEngineTests", dependencies: ["CascadeEngine", "CascadeCore", "CascadeMedia", "CascadeTestSupport"], swiftSettings: strictSwift),
         .testTarget(
             name: "CascadeHTTPTests",
             dependencies: [
-                "CascadeHTTP", "CascadeApp", "CascadeStore", "CascadeCore",
+                "CascadeHTTP", "CascadeApp", "CascadeStore", "CascadeCore", "CascadeEngine", "CascadeTestSupport",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "CascadeAppTests", dependencies: ["CascadeApp", "CascadeCore"], swiftSettings: strictSwift),
+        .testTarget(name: "CascadeAppTests", dependencies: ["CascadeApp", "CascadeCore", "CascadeTestSupport"], swiftSettings: strictSwift),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,6 +14,10 @@ struct WorkerSession {
     private var statisticsInterval: Duration?
     private var lastStatistics: ContinuousClock.Instant?
     private var stopDeadline: ContinuousClock.Instant?
+    /// Whether the pipeline has reached PLAYING: a live source ignores end-of-stream sent before
+    /// it runs, so a stop that arrives earlier waits for PLAYING (or its deadline).
+    private var isPlaying = false
+    private var isEndOfStreamPending = false
     /// Set when the worker must exit.
     private(set) var exitCode: WorkerRunner.ExitCode?
 
@@ -62,7 +66,7 @@ struct WorkerSession {
             }
             if stopDeadline == nil {
                 stopDeadline = .now.advanced(by: .milliseconds(max(timeoutMs, 0)))
-                pipeline.sendEndOfStream()
+                if isPlaying { pipeline.sendEndOfStream() } else { isEndOfStreamPending = true }
             }
             return nil
         case .query(let requestId, let element, let property):
@@ -74,6 +78,13 @@ struct WorkerSession {
     /// Passes a pipeline event to the supervisor and decides whether the worker is done.
     mutating func forward(_ event: PipelineEvent) {
         report(WorkerReport(event))
+        if case .stateChanged(_, let to) = event {
+            isPlaying = to == "PLAYING"
+            if isPlaying && isEndOfStreamPending {
+                isEndOfStreamPending = false
+                pipeline?.sendEndOfStream()
+            }
+        }
         switch event {
         case .endOfStream: exitCode = .completed
         case .error: exitCode = .pipelineError

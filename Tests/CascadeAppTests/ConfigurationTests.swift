@@ -1,0 +1,105 @@
+import CascadeApp
+import CascadeTestSupport
+import Foundation
+import Testing
+
+@Suite struct ConfigurationTests {
+    static let base = """
+        server: {http: "127.0.0.1:8080", dataDir: ./data, zone: Asia/Ho_Chi_Minh}
+        levels: [central, province, district]
+        units:
+          - {id: tw, name: "Trung ương", level: central}
+          - {id: dn, name: "Tỉnh ủy Đắk Nông", level: province, parent: tw}
+        halls:
+          - {id: h-dn, name: "Hội trường", unit: dn, capacityKbps: 8000, endpoint: {mode: srt-caller, streamId: h-dn}}
+        """
+
+    static func write(_ text: String) throws -> String {
+        let directory = try TestPaths.makeTemporaryDirectory()
+        let path = "\(directory)/cascade.yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func shippedDemoConfigurationLoads() throws {
+        let configuration = try ConfigurationLoader.load(path: TestPaths.demoConfiguration, environment: [:])
+        #expect(configuration.tree.levels == ["central", "province", "district"])
+        #expect(configuration.tree.units.count == 10)
+        #expect(configuration.tree.units.filter { $0.parentId == "dak-nong" }.map(\.name) == [
+            "Thành phố Gia Nghĩa", "Cư Jút", "Đắk Glong", "Đắk Mil", "Đắk R'Lấp", "Đắk Song", "Krông Nô", "Tuy Đức",
+        ])
+        #expect(configuration.tree.halls.count == 9)
+        #expect(configuration.http.host == "127.0.0.1")
+        #expect(configuration.zone.identifier == "Asia/Ho_Chi_Minh")
+    }
+
+    @Test func environmentOverridesTheSRTPassphrase() throws {
+        let path = try Self.write(Self.base + "\nmedia: {srtPassphrase: from-the-file-123}\n")
+        #expect(try ConfigurationLoader.load(path: path, environment: [:]).srtPassphrase == "from-the-file-123")
+        #expect(try ConfigurationLoader.load(path: path, environment: ["CASCADE_SRT_PASSPHRASE": "from-the-environment"]).srtPassphrase == "from-the-environment")
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var yaml: String
+        var expected: String
+        var testDescription: String { name }
+    }
+
+    static let badCases: [Case] = [
+        Case(name: "unknown parent", yaml: base.replacingOccurrences(of: "halls:", with: "  - {id: cj, name: CJ, level: district, parent: nowhere}\nhalls:"),
+             expected: #"unit "cj": parent "nowhere" is not a unit"#),
+        Case(name: "duplicate id", yaml: base.replacingOccurrences(of: "halls:", with: "  - {id: dn, name: Again, level: province, parent: tw}\nhalls:"),
+             expected: #"unit "dn": duplicate id"#),
+        Case(name: "cycle", yaml: base.replacingOccurrences(of: "halls:", with: "  - {id: a, name: A, level: district, parent: b}\n  - {id: b, name: B, level: district, parent: a}\nhalls:"),
+             expected: "unit \""),
+        Case(name: "unknown level", yaml: base.replacingOccurrences(of: "level: province", with: "level: state"),
+             expected: #"unit "dn": unknown level "state""#),
+        Case(name: "negative capacity", yaml: base.replacingOccurrences(of: "capacityKbps: 8000", with: "capacityKbps: -1"),
+             expected: #"hall "h-dn": capacityKbps must be a positive number"#),
+        Case(name: "YAML syntax error", yaml: "server: {http: [unclosed\nlevels: x", expected: "YAML syntax error: line"),
+        Case(name: "unknown key", yaml: base + "\nextra: 1\n", expected: "extra: unknown key"),
+        Case(name: "unknown zone", yaml: base.replacingOccurrences(of: "Asia/Ho_Chi_Minh", with: "Mars/Olympus"), expected: #"server.zone: unknown time zone"#),
+        Case(name: "wrong type", yaml: base.replacingOccurrences(of: "capacityKbps: 8000", with: "capacityKbps: lots"), expected: "capacityKbps: must be a whole number"),
+    ]
+
+    @Test(arguments: badCases)
+    func badConfigurationGivesOneLineNamingFileEntryAndProblem(_ testCase: Case) throws {
+        let path = try Self.write(testCase.yaml)
+        #expect {
+            _ = try ConfigurationLoader.load(path: path, environment: [:])
+        } throws: { error in
+            let line = "\(error)"
+            return line.hasPrefix(path + ": ") && line.contains(testCase.expected) && !line.contains("\n")
+        }
+    }
+
+    @Test func unreadableFileIsNamed() {
+        #expect {
+            _ = try ConfigurationLoader.load(path: "/nonexistent/cascade.yaml", environment: [:])
+        } throws: { error in
+            "\(error)" == "/nonexistent/cascade.yaml: cannot read the file: no such file"
+        }
+    }
+
+    @Test(arguments: [
+        ("unknown level", "level: province", "level: state"),
+        ("negative capacity", "capacityKbps: 8000", "capacityKbps: -5"),
+        ("YAML syntax error", "levels: [central, province, district]", "levels: [central, province"),
+    ])
+    func serveStopsOnABadConfiguration(_ name: String, _ original: String, _ replacement: String) throws {
+        let path = try Self.write(Self.base.replacingOccurrences(of: original, with: replacement))
+        let result = try Command.run(TestPaths.cascadeExecutable, ["serve", "--config", path, "--data-dir", "/tmp/cascade-never-created"])
+        #expect(result.status != 0)
+        let lines = result.errorOutput.split(separator: "\n")
+        #expect(lines.count == 1, "\(name): \(result.errorOutput)")
+        #expect(lines.first?.hasPrefix("cascade: \(path): ") == true)
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/cascade-never-created"), "nothing is created for a refused configuration")
+    }
+
+    @Test func missingConfigurationFileStopsServe() throws {
+        let result = try Command.run(TestPaths.cascadeExecutable, ["serve", "--config", "/nonexistent/cascade.yaml"])
+        #expect(result.status != 0)
+        #expect(result.errorOutput == "cascade: /nonexistent/cascade.yaml: cannot read the file: no such file\n")
+    }
+}

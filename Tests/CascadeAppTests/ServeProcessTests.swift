@@ -1,0 +1,105 @@
+import CascadeTestSupport
+import Foundation
+import Testing
+
+/// `cascade serve`, `cascade user add`, `cascade token issue` and `cascade demo-feed` as real processes.
+@Suite(.serialized) struct ServeProcessTests {
+    @Test func firstStartPrintsAnAdminPasswordOnceAndItWorks() async throws {
+        let data = try TestPaths.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let first = try ServerProcess(dataDirectory: data)
+        let password = try #require(first.initialPassword)
+        #expect(password.count >= 16)
+        let token = try await first.client.login("admin", password)
+        let units = try await first.client.send("GET", "/api/v1/units", token: token)
+        #expect(units.status == 200)
+        #expect(units.jsonArray.count == 10)
+        let wrong = try await first.client.send("POST", "/auth/token", json: #"{"name":"admin","password":"admin"}"#)
+        #expect(wrong.status == 401, "there is no default password")
+        #expect(first.terminate() == 0)
+
+        let second = try ServerProcess(dataDirectory: data)
+        #expect(second.initialPassword == nil, "the password is printed only on the first start")
+        #expect(!second.output.contains(password))
+        _ = try await second.client.login("admin", password)
+        #expect(second.terminate() == 0)
+    }
+
+    @Test func cliUsersAndTokensGovernTheAPI() async throws {
+        let data = try TestPaths.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let config = ["--config", TestPaths.demoConfiguration, "--data-dir", data]
+        let added = try Command.run(TestPaths.cascadeExecutable, ["user", "add", "kt-cu-jut", "--role", "technician", "--unit", "cu-jut"] + config)
+        #expect(added.status == 0, "\(added.errorOutput)")
+        #expect(added.output.contains("Password (shown only now):"))
+        let issued = try Command.run(TestPaths.cascadeExecutable, ["token", "issue", "kt-cu-jut"] + config)
+        #expect(issued.status == 0)
+        let token = issued.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("cas_"))
+
+        let badRole = try Command.run(TestPaths.cascadeExecutable, ["user", "add", "x", "--role", "boss"] + config)
+        #expect(badRole.status != 0)
+        let badUnit = try Command.run(TestPaths.cascadeExecutable, ["user", "add", "y", "--role", "viewer", "--unit", "nowhere"] + config)
+        #expect(badUnit.status != 0)
+        #expect(badUnit.errorOutput.split(separator: "\n").count == 1)
+        let unknownUser = try Command.run(TestPaths.cascadeExecutable, ["token", "issue", "nobody"] + config)
+        #expect(unknownUser.status != 0)
+        #expect(unknownUser.errorOutput == "cascade: no user named nobody\n")
+
+        let server = try ServerProcess(dataDirectory: data)
+        defer { _ = server.terminate() }
+        let units = try await server.client.send("GET", "/api/v1/units", token: token)
+        #expect(units.status == 200)
+        #expect(units.jsonArray.map { $0["id"] as? String } == ["cu-jut"], "a scoped technician sees only their subtree")
+        #expect(try await server.client.send("GET", "/api/v1/units/dak-nong", token: token).status == 403)
+        #expect(try await server.client.send("GET", "/api/v1/users", token: token).status == 403)
+        #expect(try await server.client.send("GET", "/api/v1/workers", token: token).status == 200)
+        #expect(try await server.client.send("GET", "/api/v1/units", token: "cas_wrong").status == 401)
+    }
+
+    @Test func sigtermStopsWorkersAndExitsZero() async throws {
+        let data = try TestPaths.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let server = try ServerProcess(dataDirectory: data)
+        let token = try await server.client.login("admin", try #require(server.initialPassword))
+        let port = TestPaths.freeUDPPort()
+        let created = try await server.client.send("POST", "/api/v1/demo-feeds", token: token, json: #"{"output":"srt://127.0.0.1:\#(port)?mode=listener"}"#)
+        #expect(created.status == 201, "\(created.text)")
+        let workerPid = try #require(created.json["pid"] as? Int)
+        try await Task.sleep(for: .seconds(1))
+        #expect(ProcessFacts.isAlive(Int32(workerPid)))
+        #expect(server.terminate() == 0)
+        #expect(!ProcessFacts.isAlive(Int32(workerPid)), "no worker outlives a graceful stop")
+    }
+
+    @Test func demoFeedIsAStreamFFprobeReads() async throws {
+        let directory = try TestPaths.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = TestPaths.freeUDPPort()
+        let feed = Process()
+        feed.executableURL = URL(fileURLWithPath: TestPaths.cascadeExecutable)
+        feed.arguments = ["demo-feed", "--output", "srt://127.0.0.1:\(port)?mode=listener", "--seconds", "20"]
+        feed.standardError = FileHandle.nullDevice
+        try feed.run()
+        defer { if feed.isRunning { feed.terminate() } }
+        try await Task.sleep(for: .seconds(1))
+        let file = "\(directory)/feed.ts"
+        // An independent receiver: ffmpeg calls the feed and copies 4 s of it.
+        let copy = try Command.run("ffmpeg", ["-v", "error", "-y", "-i", "srt://127.0.0.1:\(port)?mode=caller", "-t", "4", "-c", "copy", file])
+        #expect(copy.status == 0, "\(copy.errorOutput)")
+        let streams = try MediaProbe.streams(file)
+        #expect(streams.contains { $0.codec == "h264" && $0.width == 640 && $0.height == 360 })
+        #expect(streams.contains { $0.codec == "aac" })
+        let frames = try MediaProbe.decodedFrames(file)
+        #expect((frames["h264"] ?? 0) >= 50, "about 25 frames a second")
+        feed.terminate()
+        feed.waitUntilExit()
+        #expect(feed.terminationStatus == 0, "SIGTERM ends the feed cleanly")
+    }
+
+    @Test func demoFeedRefusesABadURLOnOneLine() throws {
+        let result = try Command.run(TestPaths.cascadeExecutable, ["demo-feed", "--output", "http://example:80"])
+        #expect(result.status != 0)
+        #expect(result.errorOutput == "cascade: http://example:80 is not an srt:// URL\n")
+    }
+}

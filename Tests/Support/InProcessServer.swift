@@ -1,0 +1,49 @@
+import CascadeApp
+import CascadeCore
+import CascadeEngine
+import CascadeStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The HTTP application running inside the test process on a kernel-chosen port, with a real
+/// database file and a real supervisor; `body` gets a client and the database.
+public func withInProcessServer<T: Sendable>(
+    config: String = TestPaths.demoConfiguration,
+    _ body: @Sendable (HTTPClient, AppDatabase, Configuration) async throws -> T
+) async throws -> T {
+    let directory = try TestPaths.makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var configuration = try ConfigurationLoader.load(path: config)
+    configuration.dataDirectory = directory
+    configuration.http = HostAndPort("127.0.0.1:0")!
+    let database = try AppDatabase.open(dataDirectory: directory, passwordCost: 4)
+    try database.syncTopology(configuration.tree)
+    var logger = Logger(label: "test")
+    logger.logLevel = .warning
+    let supervisor = CascadeServer.makeSupervisor(configuration, workerExecutable: TestPaths.cascadeExecutable, logger: logger)
+    let (ports, portFeed) = AsyncStream.makeStream(of: Int.self)
+    let app = CascadeServer.makeApplication(configuration, database: database, supervisor: supervisor, logger: logger) { portFeed.yield($0) }
+    let group = ServiceGroup(services: [app], logger: logger)
+    return try await withThrowingTaskGroup(of: T?.self) { tasks in
+        tasks.addTask {
+            try await group.run()
+            return nil
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
+        let client = HTTPClient(baseURL: "http://127.0.0.1:\(port)")
+        let result: T
+        do {
+            result = try await body(client, database, configuration)
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        while let next = try await tasks.next() {
+            if next == nil { break }
+        }
+        return result
+    }
+}

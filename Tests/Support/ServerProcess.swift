@@ -1,0 +1,80 @@
+import Foundation
+import Synchronization
+
+/// A real `cascade serve` process on a kernel-chosen port, for end-to-end tests.
+public final class ServerProcess: Sendable {
+    /// The process.
+    public let process: Process
+    /// The bound port.
+    public let port: Int
+    /// The administrator password printed on first start, if it was printed.
+    public let initialPassword: String?
+    /// Everything the server printed on stdout so far.
+    public var output: String { collected.text.withLock { $0 } }
+    private let collected: OutputBuffer
+
+    private final class OutputBuffer: Sendable {
+        let text = Mutex("")
+        func append(_ data: Data) { text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
+    }
+
+    /// An HTTP client for this server.
+    public var client: HTTPClient { HTTPClient(baseURL: "http://127.0.0.1:\(port)") }
+
+    /// Starts `cascade serve` and waits until it listens.
+    public init(config: String = TestPaths.demoConfiguration, dataDirectory: String, extraEnvironment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.cascadeExecutable)
+        process.arguments = ["serve", "--config", config, "--data-dir", dataDirectory, "--http", "127.0.0.1:0"]
+        process.environment = ProcessInfo.processInfo.environment.merging(extraEnvironment) { $1 }
+        process.currentDirectoryURL = TestPaths.packageRoot
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        let collected = OutputBuffer()
+        self.collected = collected
+        let reader = stdout.fileHandleForReading
+        let deadline = Date().addingTimeInterval(60)
+        var port: Int?
+        while port == nil, Date() < deadline {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            collected.append(chunk)
+            let text = collected.text.withLock { $0 }
+            if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
+                port = Int(text[range].split(separator: ":").last!.dropLast())
+            }
+        }
+        guard let port else {
+            process.terminate()
+            throw TestFailure("cascade serve did not start: \(collected.text.withLock { $0 })")
+        }
+        self.port = port
+        let text = collected.text.withLock { $0 }
+        initialPassword = text.split(separator: "\n").first { $0.contains("password:") }.map { String($0.split(separator: " ").last!) }
+        // Keep draining stdout so the server never blocks on a full pipe.
+        Thread {
+            while true {
+                let chunk = reader.availableData
+                if chunk.isEmpty { return }
+                collected.append(chunk)
+            }
+        }.start()
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    public func terminate() -> Int32 {
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
