@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Cascade needs to build, run and test.
+# Swift 6.3 itself must already be on PATH (it is not packaged for Debian 12).
+set -euo pipefail
+
+packages=(
+  pkg-config libsqlite3-dev sqlite3 libcrypt-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav
+  ffmpeg fonts-dejavu-core
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo_command=()
+  [ "$(id -u)" -eq 0 ] || sudo_command=(sudo)
+  echo "Installing: ${missing[*]}"
+  "${sudo_command[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_command[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "cascade: Swift 6.3 is not on PATH; install the Swift toolchain first" >&2
+  exit 1
+fi
