@@ -27,7 +27,7 @@ public final class LineChannel: Sendable {
     }
 
     /// Decodes each line as `Message` and passes it on; lines that do not decode are skipped.
-    public static func decoding<Message: Decodable>(
+    public static func decoding<Message: Decodable & SendableMetatype>(
         _ type: Message.Type, socket fd: Int32,
         onMessage: @escaping @Sendable (Message) -> Void, onClose: @escaping @Sendable () -> Void = {}
     ) -> LineChannel {
