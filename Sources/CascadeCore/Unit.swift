@@ -10,12 +10,18 @@ public struct Unit: Sendable, Hashable, Codable {
     public var level: String
     /// The parent unit's id; `nil` only for the root.
     public var parentId: String?
+    /// Capacity of the link from the parent down to this unit in kbit/s; `nil` when unlimited.
+    public var uplinkKbps: Int?
+    /// How many relays this unit's node may run at once; `nil` when unlimited.
+    public var relayBudget: Int?
 
     /// Creates a unit.
-    public init(id: String, name: String, level: String, parentId: String?) {
+    public init(id: String, name: String, level: String, parentId: String?, uplinkKbps: Int? = nil, relayBudget: Int? = nil) {
         self.id = id
         self.name = name
         self.level = level
         self.parentId = parentId
+        self.uplinkKbps = uplinkKbps
+        self.relayBudget = relayBudget
     }
 }

@@ -11,6 +11,7 @@ public struct UnitTree: Sendable {
     public let halls: [Hall]
     private let unitsById: [String: Unit]
     private let childrenById: [String: [String]]
+    private let hallsById: [String: Hall]
 
     /// Validates and builds the tree; throws the first ``TopologyError`` found.
     public init(levels: [String], units: [Unit], halls: [Hall]) throws(TopologyError) {
@@ -26,13 +27,25 @@ public struct UnitTree: Sendable {
         }
         unitsById = byId
         childrenById = children
+        hallsById = Dictionary(halls.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The unit with this id, if any.
     public func unit(_ id: String) -> Unit? { unitsById[id] }
 
     /// The hall with this id, if any.
-    public func hall(_ id: String) -> Hall? { halls.first { $0.id == id } }
+    public func hall(_ id: String) -> Hall? { hallsById[id] }
+
+    /// The unit's parent, grandparent, … up to the root.
+    public func ancestors(of unitId: String) -> [String] {
+        var result: [String] = []
+        var current = unitsById[unitId]?.parentId
+        while let id = current, result.count < unitsById.count {
+            result.append(id)
+            current = unitsById[id]?.parentId
+        }
+        return result
+    }
 
     /// The ids of a unit and all units below it.
     public func subtree(of unitId: String) -> Set<String> {
@@ -68,6 +81,12 @@ public struct UnitTree: Sendable {
                 throw TopologyError(entry: entry, problem: Identifier.rule)
             }
             if byId[unit.id] != nil { throw TopologyError(entry: entry, problem: "duplicate id") }
+            if let uplink = unit.uplinkKbps, uplink <= 0 {
+                throw TopologyError(entry: entry, problem: "uplinkKbps must be a positive number of kbit/s, got \(uplink)")
+            }
+            if let budget = unit.relayBudget, budget < 0 {
+                throw TopologyError(entry: entry, problem: "relayBudget must not be negative, got \(budget)")
+            }
             if unit.name.isBlank { throw TopologyError(entry: entry, problem: "name is empty") }
             if !levels.contains(unit.level) {
                 throw TopologyError(entry: entry, problem: "unknown level \"\(unit.level)\" (levels are \(levels.joined(separator: ", ")))")

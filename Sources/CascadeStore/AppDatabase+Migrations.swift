@@ -57,6 +57,54 @@ extension AppDatabase {
                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v2-meetings-series") { db in
+            try db.create(table: "meeting") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("startAt", .datetime).notNull()
+                t.column("endAt", .datetime).notNull()
+                t.column("windowStart", .datetime).notNull().indexed()
+                t.column("state", .text).notNull().check(sql: "state IN ('booked', 'cancelled', 'held')")
+                t.column("details", .jsonText).notNull()
+                t.column("searchText", .text).notNull()
+                t.column("createdBy", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.check(sql: "endAt > startAt AND windowStart <= startAt")
+            }
+            try db.create(table: "meetingHall") { t in
+                t.column("meetingId", .integer).notNull().references("meeting", onDelete: .cascade)
+                t.column("hallId", .text).notNull().indexed().references("hall", onDelete: .restrict)
+                t.primaryKey(["meetingId", "hallId"])
+            }
+            try db.create(table: "series") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("firstDate", .text).notNull()
+                t.column("lastDate", .text)
+                t.column("startTime", .text).notNull()
+                t.column("durationMinutes", .integer).notNull().check { $0 > 0 }
+                t.column("zone", .text).notNull()
+                t.column("rule", .jsonText).notNull()
+                t.column("state", .text).notNull().check(sql: "state IN ('booked', 'cancelled')")
+                t.column("details", .jsonText).notNull()
+                t.column("searchText", .text).notNull()
+                t.column("createdBy", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "seriesHall") { t in
+                t.column("seriesId", .integer).notNull().references("series", onDelete: .cascade)
+                t.column("hallId", .text).notNull().indexed().references("hall", onDelete: .restrict)
+                t.primaryKey(["seriesId", "hallId"])
+            }
+            try db.create(table: "seriesException") { t in
+                t.column("seriesId", .integer).notNull().references("series", onDelete: .cascade)
+                t.column("occurrenceDate", .text).notNull()
+                t.column("kind", .text).notNull().check(sql: "kind IN ('cancelled', 'moved')")
+                t.column("startAt", .datetime)
+                t.column("endAt", .datetime)
+                t.primaryKey(["seriesId", "occurrenceDate"])
+            }
+        }
         return migrator
     }
 }

@@ -21,6 +21,7 @@ extension AppDatabase {
                     capacityKbps: hall.capacityKbps, latencyMs: hall.latencyMs, position: position, isActive: true
                 ).upsert(db)
             }
+            try reresolveHallSelections(tree, db: db)
             try AuditEntryRecord.append(
                 db, actor: "system", action: "topology.synced", target: nil,
                 details: "\(tree.units.count) units, \(tree.halls.count) halls"

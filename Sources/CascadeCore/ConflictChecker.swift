@@ -1,0 +1,117 @@
+import Foundation
+
+/// Computes every conflict of a booking against the meetings already booked: halls taken twice,
+/// links over capacity, relay nodes over budget. Pure: the caller loads the meetings.
+public struct ConflictChecker: Sendable {
+    /// The tree that gives halls their units, links and nodes.
+    public let tree: UnitTree
+
+    /// Creates a checker.
+    public init(tree: UnitTree) { self.tree = tree }
+
+    /// Every conflict of `candidate` with `existing` (which may include meetings that do not overlap).
+    public func conflicts(of candidate: Occupancy, against existing: [Occupancy]) -> [Conflict] {
+        let overlapping = existing.filter { $0.meetingId != candidate.meetingId && $0.window.intersection(candidate.window) != nil }
+        var found: [Conflict] = []
+        for other in overlapping {
+            for hallId in candidate.hallIds.intersection(other.hallIds).sorted() {
+                found.append(Conflict(
+                    kind: .hallBusy, hallId: hallId, unitId: nil,
+                    otherMeetings: [.init(id: other.meetingId, title: other.title)],
+                    overlap: candidate.window.intersection(other.window)!,
+                    reason: "hall \(hallId) is already booked for \"\(other.title)\"", meetingId: candidate.meetingId
+                ))
+            }
+        }
+        for hallId in candidate.hallIds.sorted() {
+            if let hall = tree.hall(hallId), candidate.bitrateKbps > hall.capacityKbps {
+                found.append(Conflict(
+                    kind: .linkOverCapacity, hallId: hallId, unitId: nil, otherMeetings: [], overlap: candidate.window,
+                    reason: "the \(candidate.bitrateKbps) kbit/s stream exceeds hall \(hallId)'s \(hall.capacityKbps) kbit/s link",
+                    meetingId: candidate.meetingId
+                ))
+            }
+        }
+        let crossing = overlapping.map { ($0, uplinks(of: $0)) }
+        for unitId in sortedInTreeOrder(uplinks(of: candidate)) {
+            guard let capacity = tree.unit(unitId)?.uplinkKbps else { continue }
+            let sharing = crossing.filter { $0.1.contains(unitId) }.map(\.0)
+            let peak = Self.peak(of: sharing, within: candidate.window) { $0.bitrateKbps }
+            if peak.load + candidate.bitrateKbps > capacity {
+                found.append(Conflict(
+                    kind: .linkOverCapacity, hallId: nil, unitId: unitId, otherMeetings: peak.meetings, overlap: peak.window,
+                    reason: "the link to \(unitId) would carry \(peak.load + candidate.bitrateKbps) kbit/s, over its \(capacity) kbit/s",
+                    meetingId: candidate.meetingId
+                ))
+            }
+        }
+        let relaying = overlapping.map { ($0, relayNodes(of: $0)) }
+        for unitId in sortedInTreeOrder(relayNodes(of: candidate)) {
+            guard let budget = tree.unit(unitId)?.relayBudget else { continue }
+            let sharing = relaying.filter { $0.1.contains(unitId) }.map(\.0)
+            let peak = Self.peak(of: sharing, within: candidate.window) { _ in 1 }
+            if peak.load + 1 > budget {
+                found.append(Conflict(
+                    kind: .nodeOverBudget, hallId: nil, unitId: unitId, otherMeetings: peak.meetings, overlap: peak.window,
+                    reason: "node \(unitId) would run \(peak.load + 1) relays at once, over its budget of \(budget)",
+                    meetingId: candidate.meetingId
+                ))
+            }
+        }
+        return found
+    }
+
+    /// The units whose uplink the meeting's stream crosses: each hall's unit and its ancestors, not the root.
+    public func uplinks(of occupancy: Occupancy) -> Set<String> {
+        var units: Set<String> = []
+        for hallId in occupancy.hallIds {
+            guard let unitId = tree.hall(hallId)?.unitId else { continue }
+            units.insert(unitId)
+            units.formUnion(tree.ancestors(of: unitId))
+        }
+        return units.filter { tree.unit($0)?.parentId != nil }
+    }
+
+    /// The units whose node relays the meeting: every ancestor of a hall's unit, root included.
+    public func relayNodes(of occupancy: Occupancy) -> Set<String> {
+        var units: Set<String> = []
+        for hallId in occupancy.hallIds {
+            guard let unitId = tree.hall(hallId)?.unitId else { continue }
+            units.formUnion(tree.ancestors(of: unitId))
+        }
+        return units
+    }
+
+    private func sortedInTreeOrder(_ ids: Set<String>) -> [String] {
+        tree.units.map(\.id).filter(ids.contains)
+    }
+
+    /// The highest summed weight of the meetings at any instant inside `window`, when and who.
+    static func peak(of meetings: [Occupancy], within window: Window, weight: (Occupancy) -> Int)
+        -> (load: Int, window: Window, meetings: [Conflict.OtherMeeting])
+    {
+        var events: [(time: Date, delta: Int, meeting: Occupancy)] = []
+        for meeting in meetings {
+            guard let part = meeting.window.intersection(window) else { continue }
+            events.append((part.start, weight(meeting), meeting))
+            events.append((part.end, -weight(meeting), meeting))
+        }
+        // Ends sort before starts at the same instant: touching meetings do not add up.
+        events.sort { $0.time != $1.time ? $0.time < $1.time : $0.delta < $1.delta }
+        var load = 0, best = 0
+        var active: [String: Occupancy] = [:]
+        var bestWindow = window
+        var bestMeetings: [Occupancy] = []
+        for (index, event) in events.enumerated() {
+            load += event.delta
+            if event.delta > 0 { active[event.meeting.meetingId] = event.meeting } else { active[event.meeting.meetingId] = nil }
+            let nextTime = index + 1 < events.count ? events[index + 1].time : window.end
+            if load > best && nextTime > event.time {
+                best = load
+                bestWindow = Window(start: event.time, end: nextTime)
+                bestMeetings = active.values.sorted { $0.meetingId < $1.meetingId }
+            }
+        }
+        return (best, bestWindow, bestMeetings.map { .init(id: $0.meetingId, title: $0.title) })
+    }
+}
