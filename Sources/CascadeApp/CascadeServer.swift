@@ -97,7 +97,8 @@ public enum CascadeServer {
     ) -> some ApplicationProtocol {
         let router = makeRouter(HTTPDependencies(
             database: database, policy: AccessPolicy(tree: configuration.tree),
-            supervisor: supervisor, requiredElements: configuration.requiredElements
+            supervisor: supervisor, requiredElements: configuration.requiredElements,
+            bookingRules: configuration.bookingRules, zone: configuration.zone
         ))
         return Application(
             router: router,

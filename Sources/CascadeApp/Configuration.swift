@@ -14,6 +14,8 @@ public struct Configuration: Sendable {
     public var tree: UnitTree
     /// Elements /healthz requires beyond Cascade's own list.
     public var extraRequiredElements: [String]
+    /// Limits for bookings.
+    public var bookingRules: BookingRules
     /// The default SRT passphrase for WAN hops (from `CASCADE_SRT_PASSPHRASE` when set).
     public var srtPassphrase: String?
 

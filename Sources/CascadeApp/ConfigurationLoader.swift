@@ -23,7 +23,7 @@ public enum ConfigurationLoader {
             throw fail("", "YAML syntax error: \(oneLine(error))")
         }
         let root = try Section(parsed ?? [String: Any](), entry: "top level", file: path)
-        try root.allowOnly(["server", "media", "levels", "units", "halls"])
+        try root.allowOnly(["server", "media", "booking", "levels", "units", "halls"])
 
         let server = try root.section("server")
         try server.allowOnly(["http", "dataDir", "zone"])
@@ -41,14 +41,37 @@ public enum ConfigurationLoader {
             throw fail("media.srtPassphrase", "an SRT passphrase must be 10–79 characters")
         }
 
+        let booking = try root.section("booking")
+        try booking.allowOnly(["defaultBitrateKbps", "maxDurationHours", "defaultRehearsalMinutes", "seriesCheckDays"])
+        var rules = BookingRules()
+        if let bitrate = try booking.int("defaultBitrateKbps") {
+            guard (100...50_000).contains(bitrate) else { throw fail("booking.defaultBitrateKbps", "must be 100–50000 kbit/s") }
+            rules.defaultBitrateKbps = bitrate
+        }
+        if let hours = try booking.int("maxDurationHours") {
+            guard (1...72).contains(hours) else { throw fail("booking.maxDurationHours", "must be 1–72") }
+            rules.maximumDuration = Double(hours) * 3600
+        }
+        if let minutes = try booking.int("defaultRehearsalMinutes") {
+            guard (0...240).contains(minutes) else { throw fail("booking.defaultRehearsalMinutes", "must be 0–240") }
+            rules.defaultRehearsalMinutes = minutes
+        }
+        if let days = try booking.int("seriesCheckDays") {
+            guard (7...3660).contains(days) else { throw fail("booking.seriesCheckDays", "must be 7–3660") }
+            rules.seriesCheckHorizon = Double(days) * 86400
+        }
+
         let levels = try root.strings("levels")
         var units: [CascadeCore.Unit] = []
         for (index, item) in try root.list("units").enumerated() {
             let section = try Section(item, entry: "units[\(index)]", file: path)
-            try section.allowOnly(["id", "name", "level", "parent"])
+            try section.allowOnly(["id", "name", "level", "parent", "uplinkKbps", "relayBudget"])
             let id = try section.requiredString("id")
             let named = try Section(item, entry: "unit \"\(id)\"", file: path)
-            units.append(Unit(id: id, name: try named.requiredString("name"), level: try named.requiredString("level"), parentId: try named.string("parent")))
+            units.append(Unit(
+                id: id, name: try named.requiredString("name"), level: try named.requiredString("level"), parentId: try named.string("parent"),
+                uplinkKbps: try named.int("uplinkKbps"), relayBudget: try named.int("relayBudget")
+            ))
         }
         var halls: [Hall] = []
         for (index, item) in try root.list("halls").enumerated() {
@@ -71,7 +94,7 @@ public enum ConfigurationLoader {
         }
         return Configuration(
             http: http, dataDirectory: try server.string("dataDir") ?? "./data", zone: zone, tree: tree,
-            extraRequiredElements: extraElements, srtPassphrase: passphrase
+            extraRequiredElements: extraElements, bookingRules: rules, srtPassphrase: passphrase
         )
     }
 

@@ -8,14 +8,20 @@ struct BearerAuthMiddleware: RouterMiddleware {
     let database: AppDatabase
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
+        let token: String
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw Problem.unauthorized("the Authorization header must use the Bearer scheme")
+            }
+            token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        } else if request.uri.path.hasSuffix(".ics"), let queryToken = request.uri.queryParameters.get("token") {
+            // Calendar applications cannot send headers: calendar feeds also take the token in the URL.
+            token = queryToken
+        } else {
             throw Problem.unauthorized("send a bearer token: Authorization: Bearer <token>")
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw Problem.unauthorized("the Authorization header must use the Bearer scheme")
-        }
-        guard let principal = try database.principal(forToken: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+        guard let principal = try database.principal(forToken: token) else {
             throw Problem.unauthorized("the bearer token is unknown or revoked")
         }
         var context = context

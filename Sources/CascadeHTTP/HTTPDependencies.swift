@@ -1,6 +1,7 @@
 import CascadeCore
 import CascadeEngine
 import CascadeStore
+import Foundation
 
 /// What the routes need, wired by the composition root.
 public struct HTTPDependencies: Sendable {
@@ -12,14 +13,29 @@ public struct HTTPDependencies: Sendable {
     public var supervisor: Supervisor
     /// GStreamer elements /healthz requires (Cascade's own list plus any the configuration adds).
     public var requiredElements: [String]
+    /// Limits for bookings.
+    public var bookingRules: BookingRules
+    /// The zone meetings are entered and shown in.
+    public var zone: TimeZone
 
     /// Creates the dependencies.
-    public init(database: AppDatabase, policy: AccessPolicy, supervisor: Supervisor, requiredElements: [String]) {
+    public init(database: AppDatabase, policy: AccessPolicy, supervisor: Supervisor, requiredElements: [String],
+                bookingRules: BookingRules = BookingRules(), zone: TimeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!) {
         self.database = database
         self.policy = policy
         self.supervisor = supervisor
         self.requiredElements = requiredElements
+        self.bookingRules = bookingRules
+        self.zone = zone
     }
+
+    /// The booking context for a request made now.
+    func bookingContext(zone: TimeZone? = nil) -> BookingContext {
+        BookingContext(checker: ConflictChecker(tree: policy.tree), rules: bookingRules, zone: Zone(zone ?? self.zone))
+    }
+
+    /// Longest span a meeting window can have, for range queries.
+    var maximumSpan: TimeInterval { bookingRules.maximumDuration + 4 * 3600 }
 
     /// Throws 403 unless `principal` may perform `permission` (on `unitId`, when given).
     func authorize(_ principal: Principal, _ permission: Permission, onUnit unitId: String? = nil) throws {

@@ -16,6 +16,10 @@ public struct Problem: Error, Sendable, Codable, Equatable {
     public var code: String
     /// The request field at fault, when there is one (a Cascade extension member).
     public var field: String?
+    /// For a refused booking: every conflict (a Cascade extension member).
+    var conflicts: [ConflictView]?
+    /// For a refused booking: free slots of the same length for the same halls (a Cascade extension member).
+    var suggestions: [SlotView]?
 
     /// Creates a problem.
     public init(status: HTTPResponse.Status, code: String, detail: String, field: String? = nil) {

@@ -15,6 +15,8 @@ struct ProblemMiddleware: RouterMiddleware {
             return problem.response(extraHeaders: problem.status == 401 ? [.wwwAuthenticate: "Bearer realm=\"cascade\""] : [:])
         } catch let error as StoreError {
             return Self.problem(for: error).response()
+        } catch let error as BookingError {
+            return Problem.booking(error).response()
         } catch let error as EngineError {
             return Problem(status: .conflict, code: error.code.rawValue, detail: error.message).response()
         } catch let error as HTTPError {

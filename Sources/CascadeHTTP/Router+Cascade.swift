@@ -10,5 +10,8 @@ public func makeRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCon
     TopologyRoutes(dependencies: dependencies).register(on: api)
     UserRoutes(dependencies: dependencies).register(on: api)
     WorkerRoutes(dependencies: dependencies).register(on: api)
+    let meetings = MeetingRoutes(dependencies: dependencies)
+    meetings.register(on: api)
+    CalendarRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     return router
 }

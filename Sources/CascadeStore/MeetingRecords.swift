@@ -55,7 +55,7 @@ struct SeriesExceptionRecord: Codable, FetchableRecord, PersistableRecord {
 
 extension MeetingDetails {
     /// Title, chair and notes folded for search.
-    var searchText: String { VietnameseFolding.fold([title, chair, notes].joined(separator: " ")) }
+    public var searchText: String { VietnameseFolding.fold([title, chair, notes].joined(separator: " ")) }
 }
 
 extension Series {

@@ -1,0 +1,208 @@
+import CascadeCore
+import CascadeStore
+import Foundation
+import Hummingbird
+
+/// `/api/v1/meetings` and `/api/v1/agenda`: the secretariat's calendar.
+struct MeetingRoutes {
+    let dependencies: HTTPDependencies
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.post("meetings") { request, context in try await book(request, context) }
+        group.get("meetings") { request, context in try list(request, context) }
+        group.get("meetings/:id") { _, context in
+            let principal = try context.requirePrincipal()
+            let meeting = try visibleMeeting(try context.parameters.require("id"), principal)
+            return try JSONResponse.make(MeetingView(meeting, zone: dependencies.zone))
+        }
+        group.patch("meetings/:id") { request, context in try await change(request, context) }
+        group.delete("meetings/:id") { request, context in
+            let principal = try context.requirePrincipal()
+            let (reference, meeting) = try managedMeeting(try context.parameters.require("id"), principal)
+            let scope = try scope(request.uri.queryParameters.get("scope"), for: reference)
+            try dependencies.database.cancelMeeting(reference, scope: scope, actor: principal.name)
+            context.logger.debug("meeting cancelled", metadata: ["meeting.id": "\(meeting.id)"])
+            return Response(status: .noContent)
+        }
+        group.get("agenda") { request, context in try agenda(request, context) }
+    }
+
+    // MARK: - Handlers
+
+    private func book(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try dependencies.authorize(principal, .manageMeetings)
+        let body = try await JSONBody.decode(MeetingBody.self, from: request, allowedFields: MeetingBody.creationFields)
+        let zone = try body.timeZone(default: dependencies.zone)
+        guard let startText = body.start else { throw Problem.badRequest("field \"start\" is required", field: "start") }
+        guard let endText = body.end else { throw Problem.badRequest("field \"end\" is required", field: "end") }
+        let start = try TimeInput.parse(startText, field: "start", zone: zone)
+        let end = try TimeInput.parse(endText, field: "end", zone: zone)
+        let details = try body.newDetails(rules: dependencies.bookingRules)
+        let rules = dependencies.bookingRules
+        let hallIds = try rules.validate(details, tree: dependencies.policy.tree, policy: dependencies.policy, principal: principal)
+        try rules.validate(start: start, end: end, now: Date())
+        let context = dependencies.bookingContext(zone: zone)
+        do {
+            if let recurrence = body.recurrence {
+                let (firstDate, startTime) = Zone(zone).local(start)
+                let rule = try recurrence.rule(startingOn: firstDate)
+                let series = try dependencies.database.bookSeries(
+                    details, hallIds: hallIds, firstDate: firstDate, startTime: startTime,
+                    durationMinutes: Int(end.timeIntervalSince(start) / 60), zone: zone, rule: rule, actor: principal.name, context: context
+                )
+                var response = try JSONResponse.make(SeriesView(series, now: Date()), status: .created)
+                response.headers[.location] = "/api/v1/meetings/\(series.occurrenceId(firstDate))"
+                return response
+            }
+            let meeting = try dependencies.database.bookMeeting(details, hallIds: hallIds, start: start, end: end, actor: principal.name, context: context)
+            var response = try JSONResponse.make(MeetingView(meeting, zone: zone), status: .created)
+            response.headers[.location] = "/api/v1/meetings/\(meeting.id)"
+            return response
+        } catch let refusal as BookingRefusal {
+            throw Problem.refused(refusal, zone: zone)
+        }
+    }
+
+    private func list(_ request: Request, _ context: AppRequestContext) throws -> Response {
+        let principal = try context.requirePrincipal()
+        try dependencies.authorize(principal, .readMeetings)
+        let query = request.uri.queryParameters
+        let range = try RangeQuery.parse(query, zone: dependencies.zone, defaultDays: 30)
+        let unit = query.get("unit"), hall = query.get("hall"), text = query.get("q").map(VietnameseFolding.fold)
+        if let unit, dependencies.policy.tree.unit(unit) == nil { throw Problem.unprocessable("unit \(unit) is not in the configured tree", field: "unit") }
+        if let hall, dependencies.policy.tree.hall(hall) == nil { throw Problem.unprocessable("hall \(hall) is not in the configured tree", field: "hall") }
+        let state = try query.get("state").map { text in
+            guard let state = MeetingState(rawValue: text) else { throw Problem.unprocessable("state must be booked, cancelled or held", field: "state") }
+            return state
+        }
+        let unitIds = unit.map { dependencies.policy.tree.subtree(of: $0) }
+        let meetings = try dependencies.database.meetings(overlapping: range, includeCancelled: state == .cancelled, maximumSpan: dependencies.maximumSpan)
+            .filter { meeting in
+                isVisible(meeting, to: principal)
+                    && (state == nil || meeting.state == state)
+                    && (hall == nil || meeting.hallIds.contains(hall!))
+                    && (unitIds == nil || involves(meeting, units: unitIds!))
+                    && (text == nil || meeting.details.searchText.contains(text!))
+            }
+        return try JSONResponse.make(meetings.map { MeetingView($0, zone: dependencies.zone) })
+    }
+
+    private func change(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let (reference, current) = try managedMeeting(try context.parameters.require("id"), principal)
+        let body = try await JSONBody.decode(MeetingBody.self, from: request, allowedFields: MeetingBody.changeFields)
+        let scope = try scope(body.scope, for: reference)
+        if scope == .occurrence, case .occurrence = reference, body.changesMoreThanTime {
+            throw Problem.unprocessable("one occurrence can only be moved (start, end); use scope \"following\" or \"series\" for other changes", field: "scope")
+        }
+        let zone = try body.timeZone(default: dependencies.zone)
+        let start = try body.start.map { try TimeInput.parse($0, field: "start", zone: zone) } ?? current.start
+        var end = try body.end.map { try TimeInput.parse($0, field: "end", zone: zone) } ?? current.end
+        if body.start != nil && body.end == nil { end = start.addingTimeInterval(current.end.timeIntervalSince(current.start)) }
+        let details = try body.applied(to: current.details)
+        var state = current.state
+        if let requested = body.state {
+            guard case .single = reference, let value = MeetingState(rawValue: requested), value != .cancelled else {
+                throw Problem.unprocessable("state can be set to booked or held on a single meeting; cancel with DELETE", field: "state")
+            }
+            state = value
+        }
+        let rules = dependencies.bookingRules
+        let hallIds = try rules.validate(details, tree: dependencies.policy.tree, policy: dependencies.policy, principal: principal)
+        if start != current.start || end != current.end {
+            try rules.validate(start: start, end: end, now: Date())
+        }
+        do {
+            let changed = try dependencies.database.changeMeeting(
+                reference, scope: scope, to: MeetingChange(details: details, hallIds: hallIds, start: start, end: end, state: state),
+                actor: principal.name, context: dependencies.bookingContext(zone: zone)
+            )
+            return try JSONResponse.make(MeetingView(changed, zone: dependencies.zone))
+        } catch let refusal as BookingRefusal {
+            throw Problem.refused(refusal, zone: zone)
+        }
+    }
+
+    private func agenda(_ request: Request, _ context: AppRequestContext) throws -> Response {
+        let principal = try context.requirePrincipal()
+        try dependencies.authorize(principal, .readMeetings)
+        let query = request.uri.queryParameters
+        let wallClock = Zone(dependencies.zone)
+        let first = try query.get("date").map { text in
+            guard let date = LocalDate(text) else { throw Problem.badRequest("date \"\(text)\" is not a date (yyyy-MM-dd)", field: "date") }
+            return date
+        } ?? wallClock.local(Date()).date
+        let days = Int(query.get("days") ?? "1") ?? 0
+        guard (1...31).contains(days) else { throw Problem.badRequest("days must be 1–31", field: "days") }
+        let midnight = LocalTime(hour: 0, minute: 0)!
+        let range = Window(start: wallClock.instant(first, midnight), end: wallClock.instant(first.adding(days: days), midnight))
+        let meetings = try dependencies.database.meetings(overlapping: range, maximumSpan: dependencies.maximumSpan).filter { isVisible($0, to: principal) }
+        struct Day: Encodable {
+            var date: LocalDate
+            var meetings: [MeetingView]
+        }
+        let agenda = (0..<days).map { offset in
+            let date = first.adding(days: offset)
+            return Day(date: date, meetings: meetings.filter { wallClock.local($0.start).date == date }.map { MeetingView($0, zone: dependencies.zone) })
+        }
+        return try JSONResponse.make(agenda)
+    }
+
+    // MARK: - Helpers
+
+    private func visibleMeeting(_ id: String, _ principal: Principal) throws -> Meeting {
+        try dependencies.authorize(principal, .readMeetings)
+        guard let reference = MeetingReference(id), let meeting = try dependencies.database.meeting(reference) else {
+            throw Problem.notFound("no meeting \(id)")
+        }
+        guard isVisible(meeting, to: principal) else { throw Problem.forbidden("meeting \(id) involves no unit in your subtree") }
+        return meeting
+    }
+
+    private func managedMeeting(_ id: String, _ principal: Principal) throws -> (MeetingReference, Meeting) {
+        let meeting = try visibleMeeting(id, principal)
+        try dependencies.authorize(principal, .manageMeetings, onUnit: meeting.details.organiserUnitId)
+        return (MeetingReference(id)!, meeting)
+    }
+
+    private func scope(_ text: String?, for reference: MeetingReference) throws -> ChangeScope {
+        switch reference {
+        case .single:
+            if let text, text != ChangeScope.series.rawValue && text != ChangeScope.occurrence.rawValue {
+                throw Problem.unprocessable("a single meeting has no scope", field: "scope")
+            }
+            return .occurrence
+        case .occurrence:
+            guard let text else {
+                throw Problem.unprocessable("scope is required for a series occurrence: occurrence, following or series", field: "scope")
+            }
+            guard let scope = ChangeScope(rawValue: text) else {
+                throw Problem.unprocessable("scope must be occurrence, following or series", field: "scope")
+            }
+            return scope
+        }
+    }
+
+    func isVisible(_ meeting: Meeting, to principal: Principal) -> Bool {
+        guard let scope = principal.scopeUnitId else { return true }
+        return involves(meeting, units: dependencies.policy.tree.subtree(of: scope))
+    }
+
+    func involves(_ meeting: Meeting, units: Set<String>) -> Bool {
+        units.contains(meeting.details.organiserUnitId) || meeting.hallIds.contains { dependencies.policy.tree.hall($0).map { units.contains($0.unitId) } ?? false }
+    }
+}
+
+/// `from` and `to` query parameters.
+enum RangeQuery {
+    static func parse(_ query: Parameters, zone: TimeZone, defaultDays: Int) throws -> Window {
+        let wallClock = Zone(zone)
+        let today = wallClock.instant(wallClock.local(Date()).date, LocalTime(hour: 0, minute: 0)!)
+        let from = try query.get("from").map { try TimeInput.parseBound($0, field: "from", zone: zone) } ?? today
+        let to = try query.get("to").map { try TimeInput.parseBound($0, field: "to", zone: zone) } ?? from.addingTimeInterval(Double(defaultDays) * 86400)
+        guard to > from else { throw Problem.unprocessable("to must be after from", field: "to") }
+        guard to.timeIntervalSince(from) <= 400 * 86400 else { throw Problem.unprocessable("a range may span at most 400 days", field: "to") }
+        return Window(start: from, end: to)
+    }
+}

@@ -1,0 +1,126 @@
+import CascadeCore
+import CascadeStore
+import Foundation
+
+/// A meeting as the API shows it, with times in the configured zone.
+struct MeetingView: Encodable {
+    var id: String
+    var seriesId: String?
+    var title: String
+    var organiserUnitId: String
+    var chair: String
+    var start: String
+    var end: String
+    var rehearsalStart: String
+    var halls: [String]
+    var hallSelection: Selection
+    var rehearsalMinutes: Int
+    var record: Bool
+    var classification: Classification
+    var notes: String
+    var bitrateKbps: Int
+    var state: MeetingState
+
+    struct Selection: Encodable {
+        var halls: [String]
+        var hallsOfUnit: String?
+    }
+
+    init(_ meeting: Meeting, zone: TimeZone) {
+        id = meeting.id
+        seriesId = meeting.seriesId.map { "s\($0)" }
+        title = meeting.details.title
+        organiserUnitId = meeting.details.organiserUnitId
+        chair = meeting.details.chair
+        start = TimeInput.format(meeting.start, zone: zone)
+        end = TimeInput.format(meeting.end, zone: zone)
+        rehearsalStart = TimeInput.format(meeting.window.start, zone: zone)
+        halls = meeting.hallIds
+        hallSelection = Selection(halls: meeting.details.halls.hallIds, hallsOfUnit: meeting.details.halls.subtreeUnitId)
+        rehearsalMinutes = meeting.details.rehearsalMinutes
+        record = meeting.details.isRecorded
+        classification = meeting.details.classification
+        notes = meeting.details.notes
+        bitrateKbps = meeting.details.bitrateKbps
+        state = meeting.state
+    }
+}
+
+/// A series as the API shows it.
+struct SeriesView: Encodable {
+    var id: String
+    var title: String
+    var firstDate: LocalDate
+    var startTime: String
+    var durationMinutes: Int
+    var zone: String
+    var recurrence: Recurrence
+    var halls: [String]
+    var nextOccurrences: [MeetingView]
+
+    init(_ series: Series, now: Date) {
+        id = "s\(series.id)"
+        title = series.details.title
+        firstDate = series.firstDate
+        startTime = series.startTime.description
+        durationMinutes = series.durationMinutes
+        zone = series.zone.identifier
+        recurrence = series.rule
+        halls = series.hallIds
+        nextOccurrences = Array(series.occurrences(overlapping: Window(start: now, end: now.addingTimeInterval(400 * 86400)))
+            .filter { $0.state == .booked }.prefix(5)).map { MeetingView($0, zone: series.zone) }
+    }
+}
+
+/// One conflict of a refused booking.
+struct ConflictView: Codable, Equatable {
+    var kind: String
+    var meetingId: String
+    var hallId: String?
+    var unitId: String?
+    var otherMeetings: [Conflict.OtherMeeting]
+    var overlapStart: String
+    var overlapEnd: String
+    var reason: String
+
+    init(_ conflict: Conflict, zone: TimeZone) {
+        kind = conflict.kind.rawValue
+        // A booking not yet written has no id: name its occurrence by date.
+        meetingId = conflict.meetingId.hasPrefix("s0-") ? "new-" + conflict.meetingId.dropFirst(3) : conflict.meetingId
+        hallId = conflict.hallId
+        unitId = conflict.unitId
+        otherMeetings = conflict.otherMeetings
+        overlapStart = TimeInput.format(conflict.overlap.start, zone: zone)
+        overlapEnd = TimeInput.format(conflict.overlap.end, zone: zone)
+        reason = conflict.reason
+    }
+}
+
+/// A suggested free slot.
+struct SlotView: Codable, Equatable {
+    var start: String
+    var end: String
+}
+
+extension Problem {
+    /// 409 with every conflict and the suggested slots.
+    static func refused(_ refusal: BookingRefusal, zone: TimeZone) -> Problem {
+        let count = refusal.conflicts.count
+        var problem = Problem(
+            status: .conflict, code: "booking-conflict",
+            detail: "the booking conflicts \(count == 1 ? "once" : "\(count) times"): " + refusal.conflicts.prefix(3).map(\.reason).joined(separator: "; ")
+        )
+        problem.conflicts = refusal.conflicts.map { ConflictView($0, zone: zone) }
+        problem.suggestions = refusal.suggestions.map { SlotView(start: TimeInput.format($0.start, zone: zone), end: TimeInput.format($0.end, zone: zone)) }
+        return problem
+    }
+
+    /// The problem for a refused input.
+    static func booking(_ error: BookingError) -> Problem {
+        switch error.kind {
+        case .invalid: Problem.unprocessable(error.reason, field: error.field)
+        case .forbidden: Problem(status: .forbidden, code: "forbidden", detail: error.reason, field: error.field)
+        case .notFound: Problem(status: .notFound, code: "not-found", detail: error.reason, field: error.field)
+        }
+    }
+}
