@@ -103,3 +103,51 @@ import Testing
         #expect(result.errorOutput == "cascade: http://example:80 is not an srt:// URL\n")
     }
 }
+
+/// `cascade meetings …` against a real server process.
+@Suite(.serialized) struct MeetingsCommandTests {
+    @Test func secretariatBooksAWeeklyBriefingAndReadsTheConflictReport() async throws {
+        let data = try TestPaths.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let config = ["--config", TestPaths.demoConfiguration, "--data-dir", data]
+        _ = try Command.run(TestPaths.cascadeExecutable, ["user", "add", "vp", "--role", "secretariat", "--unit", "dak-nong"] + config)
+        let token = try Command.run(TestPaths.cascadeExecutable, ["token", "issue", "vp"] + config).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try ServerProcess(dataDirectory: data)
+        defer { _ = server.terminate() }
+        let connection = ["--server", "http://127.0.0.1:\(server.port)", "--token", token]
+        let monday = LocalDateText.monday(inWeeks: 1)
+        let booked = try Command.run(TestPaths.cascadeExecutable, ["meetings", "book", "--title", "Giao ban", "--unit", "dak-nong",
+            "--start", "\(monday)T07:30", "--end", "\(monday)T09:00", "--halls-of-unit", "dak-nong", "--repeat", "weekly", "--weekday", "1"] + connection)
+        #expect(booked.status == 0, "\(booked.errorOutput)")
+        #expect(booked.output.hasPrefix("Booked series s1: Giao ban"))
+        let clash = try Command.run(TestPaths.cascadeExecutable, ["meetings", "book", "--title", "Họp", "--unit", "dak-nong",
+            "--start", "\(monday)T08:00", "--end", "\(monday)T10:00", "--hall", "hall-cu-jut"] + connection)
+        #expect(clash.status == 1)
+        #expect(clash.errorOutput.contains("hall-busy: hall hall-cu-jut is already booked for \"Giao ban\""))
+        #expect(clash.errorOutput.contains("Free slots for the same halls:"))
+        let listed = try Command.run(TestPaths.cascadeExecutable, ["meetings", "list", "--from", monday, "--search", "GIAO BAN"] + connection)
+        #expect(listed.output.split(separator: "\n").count == 5, "30 days of Mondays: \(listed.output)")
+        let cancelled = try Command.run(TestPaths.cascadeExecutable, ["meetings", "cancel", "s1-\(monday)", "--scope", "occurrence"] + connection)
+        #expect(cancelled.status == 0)
+        let missing = try Command.run(TestPaths.cascadeExecutable, ["meetings", "show", "m404"] + connection)
+        #expect(missing.status == 1)
+        #expect(missing.errorOutput == "cascade: no meeting m404\n")
+        let noToken = try Command.run(TestPaths.cascadeExecutable, ["meetings", "list", "--server", "http://127.0.0.1:\(server.port)", "--token", "cas_wrong"])
+        #expect(noToken.errorOutput == "cascade: the bearer token is unknown or revoked\n")
+    }
+}
+
+/// Dates relative to today in the demo zone.
+enum LocalDateText {
+    /// A Monday at least `weeks` weeks ahead, as yyyy-MM-dd.
+    static func monday(inWeeks weeks: Int) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let today = calendar.startOfDay(for: Date())
+        let weekday = calendar.component(.weekday, from: today)  // 1 Sunday … 7 Saturday
+        let daysToMonday = (9 - weekday) % 7 == 0 ? 7 : (9 - weekday) % 7
+        let date = calendar.date(byAdding: .day, value: daysToMonday + 7 * weeks, to: today)!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+}

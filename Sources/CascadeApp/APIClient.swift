@@ -1,0 +1,54 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The CLI's way to a running server: JSON over HTTP with a bearer token.
+public struct APIClient: Sendable {
+    /// e.g. http://127.0.0.1:8080
+    public var server: String
+    /// The bearer token.
+    public var token: String
+
+    /// Creates a client.
+    public init(server: String, token: String) {
+        self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
+        self.token = token
+    }
+
+    /// A failed call: the server's problem detail, or why the server could not be reached.
+    public struct Failure: Error, CustomStringConvertible {
+        /// HTTP status (0 when unreachable).
+        public var status: Int
+        /// The problem document, when there was one.
+        public var problem: [String: Any]
+        /// One line for people.
+        public var description: String
+    }
+
+    /// Sends a request and returns the decoded JSON (an object, an array, or `nil` for no content).
+    public func send(_ method: String, _ path: String, body: [String: Any]? = nil) async throws -> Any? {
+        guard let url = URL(string: server + path) else { throw Failure(status: 0, problem: [:], description: "\(server + path) is not a URL") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.timeoutInterval = 30
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        }
+        let data: Data, response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw Failure(status: 0, problem: [:], description: "cannot reach \(server): \(error.localizedDescription)")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let json = data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data)
+        guard (200..<300).contains(status) else {
+            let problem = json as? [String: Any] ?? [:]
+            throw Failure(status: status, problem: problem, description: problem["detail"] as? String ?? "the server answered \(status)")
+        }
+        return json
+    }
+}

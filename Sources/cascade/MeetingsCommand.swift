@@ -1,0 +1,119 @@
+import ArgumentParser
+import CascadeApp
+import Foundation
+
+/// `cascade meetings book|list|show|cancel`.
+struct MeetingsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "meetings", abstract: "Book, list, show and cancel meetings on a running server.",
+        subcommands: [Book.self, List.self, Show.self, Cancel.self]
+    )
+
+    struct Connection: ParsableArguments {
+        @Option(name: .long, help: "Server URL (default: $CASCADE_SERVER or http://127.0.0.1:8080).")
+        var server: String?
+
+        @Option(name: .long, help: "Bearer token (default: $CASCADE_TOKEN); get one with `cascade token issue`.")
+        var token: String?
+
+        func client() throws -> APIClient {
+            let environment = ProcessInfo.processInfo.environment
+            guard let token = token ?? environment["CASCADE_TOKEN"], !token.isEmpty else {
+                throw ValidationError("give --token or set CASCADE_TOKEN")
+            }
+            return APIClient(server: server ?? environment["CASCADE_SERVER"] ?? "http://127.0.0.1:8080", token: token)
+        }
+    }
+
+    struct Book: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Book a meeting or a series; a conflict is refused with every reason and free slots.")
+
+        @OptionGroup var connection: Connection
+        @Option(help: "Title.") var title: String
+        @Option(help: "Organising unit id.") var unit: String
+        @Option(help: "Start, local (2026-12-07T07:30) or with offset.") var start: String
+        @Option(help: "End.") var end: String
+        @Option(name: .customLong("hall"), help: "A hall id (repeat for several).") var halls: [String] = []
+        @Option(name: .customLong("halls-of-unit"), help: "Every hall of this unit's subtree.") var hallsOfUnit: String?
+        @Option(help: "Who chairs it.") var chair: String?
+        @Option(help: "Notes.") var notes: String?
+        @Option(help: "Rehearsal lead time in minutes.") var rehearsal: Int?
+        @Option(help: "Stream bitrate in kbit/s.") var bitrate: Int?
+        @Option(help: "public, internal or confidential.") var classification: String?
+        @Flag(name: .customLong("no-record"), help: "Do not record.") var noRecord = false
+        @Option(name: .customLong("repeat"), help: "daily, weekly, monthly or yearly.") var frequency: String?
+        @Option(name: .customLong("weekday"), help: "Weekly: 1 (Monday) … 7 (Sunday); repeat for several.") var weekdays: [Int] = []
+        @Option(help: "Every n days/weeks/months/years.") var interval: Int?
+        @Option(help: "Last date (yyyy-MM-dd).") var until: String?
+        @Option(help: "Number of occurrences.") var count: Int?
+
+        func run() async throws {
+            var booking = MeetingCommands.Booking(title: title, organiserUnitId: unit, start: start, end: end)
+            booking.halls = halls
+            booking.hallsOfUnit = hallsOfUnit
+            booking.chair = chair
+            booking.notes = notes
+            booking.rehearsalMinutes = rehearsal
+            booking.bitrateKbps = bitrate
+            booking.classification = classification
+            booking.isRecorded = !noRecord
+            booking.repeatFrequency = frequency
+            booking.weekdays = weekdays
+            booking.interval = interval
+            booking.until = until
+            booking.count = count
+            let client = try connection.client()
+            try await printing { try await MeetingCommands.book(booking, client: client) }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List meetings in a range (default: the next 30 days).")
+        @OptionGroup var connection: Connection
+        @Option(help: "From (date or time).") var from: String?
+        @Option(help: "To (date or time).") var to: String?
+        @Option(help: "Only this unit's subtree.") var unit: String?
+        @Option(help: "Only this hall.") var hall: String?
+        @Option(name: .customLong("search"), help: "Text in title, chair or notes (diacritics optional).") var text: String?
+
+        func run() async throws {
+            let client = try connection.client()
+            try await printing { try await MeetingCommands.list(from: from, to: to, unit: unit, hall: hall, text: text, client: client) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one meeting.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "Meeting id (m12, or s3-2026-12-07 for an occurrence).") var id: String
+
+        func run() async throws {
+            let client = try connection.client()
+            try await printing { try await MeetingCommands.show(id, client: client) }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a meeting, or an occurrence (--scope occurrence|following|series).")
+        @OptionGroup var connection: Connection
+        @Argument(help: "Meeting id.") var id: String
+        @Option(help: "For a series occurrence: occurrence, following or series.") var scope: String?
+
+        func run() async throws {
+            let client = try connection.client()
+            try await printing { try await MeetingCommands.cancel(id, scope: scope, client: client) }
+        }
+    }
+}
+
+/// Prints the lines of a command; a multi-line report goes to stderr in full, then exit 1.
+private func printing(_ body: () async throws -> [String]) async throws {
+    do {
+        for line in try await body() { print(line) }
+    } catch let report as MeetingCommands.Report {
+        FileHandle.standardError.write(Data((report.lines.joined(separator: "\n") + "\n").utf8))
+        throw ExitCode.failure
+    } catch {
+        let _: Void = try failingOnOneLine { throw error }
+    }
+}
