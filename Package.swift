@@ -81,6 +81,17 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        .executableTarget(
+            name: "cascade-booking-benchmark",
+            dependencies: [
+                "CascadeApp", "CascadeStore", "CascadeCore", "CascadeTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "bench/BookingBenchmark",
+            swiftSettings: strictSwift
+        ),
         .target(
             name: "CascadeTestSupport",
             dependencies: ["CascadeApp", "CascadeCore", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],

@@ -1,0 +1,213 @@
+// Booking benchmark: 100,000 meetings for a country of 34 provinces × 100 communes, then the HTTP API's
+// booking check, a province's monthly free/busy and sustained bookings, beside the raw SQLite cost of
+// the same queries (the floor). Run: swift run -c release cascade-booking-benchmark
+import CascadeApp
+import CascadeCore
+import CascadeStore
+import CascadeTestSupport
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+
+@main
+struct BookingBenchmark {
+    static func main() async throws {
+        let provinces = 34, communesPerProvince = 100, seededMeetings = 100_000
+        let directory = try TestPaths.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var generator = SplitMix(seed: 42)
+
+        // MARK: Configuration: the country
+        var yaml = """
+            server: {http: "127.0.0.1:0", dataDir: \(directory), zone: Asia/Ho_Chi_Minh}
+            booking: {defaultBitrateKbps: 2000}
+            levels: [central, province, commune]
+            units:
+              - {id: tw, name: "Trung ương", level: central}
+
+            """
+        var halls = "halls:\n"
+        for p in 1...provinces {
+            yaml += "  - {id: p\(p), name: \"Tỉnh \(p)\", level: province, parent: tw, uplinkKbps: 400000, relayBudget: 200}\n"
+            halls += "  - {id: h-p\(p), name: \"Hội trường tỉnh \(p)\", unit: p\(p), capacityKbps: 20000, endpoint: {mode: srt-caller, streamId: h-p\(p)}}\n"
+            for c in 1...communesPerProvince {
+                yaml += "  - {id: p\(p)-c\(c), name: \"Xã \(c) tỉnh \(p)\", level: commune, parent: p\(p)}\n"
+                halls += "  - {id: h-p\(p)-c\(c), name: \"Hội trường xã \(c)\", unit: p\(p)-c\(c), capacityKbps: 6000, endpoint: {mode: srt-caller, streamId: h-p\(p)-c\(c)}}\n"
+            }
+        }
+        let configPath = "\(directory)/country.yaml"
+        try (yaml + halls).write(toFile: configPath, atomically: true, encoding: .utf8)
+        var configuration = try ConfigurationLoader.load(path: configPath)
+
+        // MARK: Seed a year of meetings
+        let database = try AppDatabase.open(dataDirectory: directory, passwordCost: 4)
+        try database.syncTopology(configuration.tree)
+        let yearStart = Date().addingTimeInterval(2 * 86400)
+        func randomStart() -> Date {
+            let day = Double(generator.next(365))
+            let hour = Double(7 + generator.next(10))
+            return yearStart.addingTimeInterval(day * 86400 + hour * 3600 + Double(generator.next(4)) * 900)
+        }
+        func hallsOfProvince(_ p: Int, count: Int) -> [String] {
+            var chosen: Set<String> = ["h-p\(p)"]
+            while chosen.count < count { chosen.insert("h-p\(p)-c\(1 + generator.next(communesPerProvince))") }
+            return Array(chosen)
+        }
+        let seedStarted = ContinuousClock.now
+        let raw = try DatabasePool(path: "\(directory)/cascade.sqlite")
+        var seeds: [(provinces: Int, halls: [String], start: Date, end: Date)] = []
+        for _ in 0..<seededMeetings {
+            let p = 1 + generator.next(provinces)
+            let hallIds = hallsOfProvince(p, count: 1 + generator.next(8))
+            let start = randomStart()
+            seeds.append((p, hallIds, start, start.addingTimeInterval(Double(1 + generator.next(3)) * 3600)))
+        }
+        let firstBriefing = Zone(configuration.zone).local(yearStart).date.description
+        let seedRows = seeds
+        try await raw.write { db in
+            let encoder = JSONEncoder()
+            for (index, seed) in seedRows.enumerated() {
+                let (p, hallIds, start, end) = seed
+                let details = MeetingDetails(title: "Họp số \(index) tỉnh \(p)", organiserUnitId: "p\(p)", halls: HallSelection(hallIds: hallIds), bitrateKbps: 2000)
+                try db.execute(sql: """
+                    INSERT INTO meeting (startAt, endAt, windowStart, state, details, searchText, createdBy, createdAt, updatedAt)
+                    VALUES (?, ?, ?, 'booked', ?, ?, 'seed', ?, ?)
+                    """, arguments: [start, end, start.addingTimeInterval(-1800), String(decoding: try encoder.encode(details), as: UTF8.self),
+                                     VietnameseFolding.fold(details.title), Date(), Date()])
+                let id = db.lastInsertedRowID
+                for hall in hallIds { try db.execute(sql: "INSERT INTO meetingHall (meetingId, hallId) VALUES (?, ?)", arguments: [id, hall]) }
+            }
+            for p in 1...provinces {  // the weekly briefing of every province, a series without end
+                let details = MeetingDetails(title: "Giao ban tỉnh \(p)", organiserUnitId: "p\(p)", halls: HallSelection(hallIds: ["h-p\(p)"]), bitrateKbps: 2000)
+                let rule = Recurrence(frequency: .weekly, weekdays: [1])
+                try db.execute(sql: """
+                    INSERT INTO series (firstDate, lastDate, startTime, durationMinutes, zone, rule, state, details, searchText, createdBy, createdAt, updatedAt)
+                    VALUES (?, NULL, '06:00', 60, 'Asia/Ho_Chi_Minh', ?, 'booked', ?, ?, 'seed', ?, ?)
+                    """, arguments: [firstBriefing, String(decoding: try encoder.encode(rule), as: UTF8.self),
+                                     String(decoding: try encoder.encode(details), as: UTF8.self), VietnameseFolding.fold(details.title), Date(), Date()])
+                try db.execute(sql: "INSERT INTO seriesHall (seriesId, hallId) VALUES (?, ?)", arguments: [db.lastInsertedRowID, "h-p\(p)"])
+            }
+        }
+        let seedSeconds = (ContinuousClock.now - seedStarted).seconds
+        try database.createUser(name: "bench", role: .admin, unitId: nil, password: "benchmark password", actor: "bench")
+        let token = try database.issueToken(forUser: "bench", label: "bench", actor: "bench")
+
+        // MARK: Raw SQLite floor: the overlap query a booking check runs, and a month of a province's halls
+        func rawOverlap(_ window: Window, hallIds: [String]) throws -> Int {
+            try raw.read { db in
+                let marks = hallIds.map { _ in "?" }.joined(separator: ",")
+                return try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM meeting JOIN meetingHall ON meetingHall.meetingId = meeting.id
+                    WHERE windowStart < ? AND endAt > ? AND windowStart >= ? AND state = 'booked' AND hallId IN (\(marks))
+                    """, arguments: StatementArguments([window.end, window.start, window.start.addingTimeInterval(-16 * 3600)] + hallIds)) ?? 0
+            }
+        }
+        func rawMonth(_ window: Window) throws -> Int {
+            try raw.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT meeting.id, meeting.startAt, meeting.endAt, group_concat(hallId) FROM meeting JOIN meetingHall ON meetingHall.meetingId = meeting.id
+                    WHERE windowStart < ? AND endAt > ? AND windowStart >= ? GROUP BY meeting.id
+                    """, arguments: [window.end, window.start, window.start.addingTimeInterval(-16 * 3600)]).count
+            }
+        }
+
+        var rawBooking: [Double] = [], rawMonthly: [Double] = []
+        for _ in 0..<200 {
+            let p = 1 + generator.next(provinces), start = randomStart()
+            let hallIds = hallsOfProvince(p, count: 50)
+            rawBooking.append(try milliseconds { _ = try rawOverlap(Window(start: start.addingTimeInterval(-1800), end: start.addingTimeInterval(7200)), hallIds: hallIds) })
+        }
+        for _ in 0..<50 {
+            let start = randomStart()
+            rawMonthly.append(try milliseconds { _ = try rawMonth(Window(start: start, end: start.addingTimeInterval(30 * 86400))) })
+        }
+
+        // MARK: Through the HTTP API
+        configuration.dataDirectory = directory
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let supervisor = CascadeServer.makeSupervisor(configuration, workerExecutable: TestPaths.cascadeExecutable, logger: logger)
+        let (ports, portFeed) = AsyncStream.makeStream(of: Int.self)
+        let app = CascadeServer.makeApplication(configuration, database: database, supervisor: supervisor, logger: logger) { portFeed.yield($0) }
+        let group = ServiceGroup(services: [app], logger: logger)
+        let server = Task { try await group.run() }
+        var portIterator = ports.makeAsyncIterator()
+        let client = HTTPClient(baseURL: "http://127.0.0.1:\(await portIterator.next()!)")
+
+        func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+        func bookingBody(province p: Int, halls count: Int, start: Date, hours: Double = 2) -> String {
+            let hallIds = hallsOfProvince(p, count: count).map { "\"\($0)\"" }.joined(separator: ",")
+            return #"{"title":"Hội nghị","organiserUnitId":"p\#(p)","start":"\#(iso(start))","end":"\#(iso(start.addingTimeInterval(hours * 3600)))","halls":[\#(hallIds)]}"#
+        }
+
+        var booking: [Double] = [], statuses: [Int: Int] = [:]
+        for _ in 0..<200 {
+            let body = bookingBody(province: 1 + generator.next(provinces), halls: 50, start: randomStart())
+            var status = 0
+            let started = ContinuousClock.now
+            status = try await client.send("POST", "/api/v1/meetings", token: token, json: body).status
+            booking.append((ContinuousClock.now - started).seconds * 1000)
+            statuses[status, default: 0] += 1
+        }
+        var monthly: [Double] = []
+        for _ in 0..<50 {
+            let start = randomStart(), p = 1 + generator.next(provinces)
+            let path = "/api/v1/units/p\(p)/busy?from=\(iso(start))&to=\(iso(start.addingTimeInterval(30 * 86400)))"
+            let started = ContinuousClock.now
+            let result = try await client.send("GET", path.replacingOccurrences(of: "+", with: "%2B"), token: token)
+            monthly.append((ContinuousClock.now - started).seconds * 1000)
+            precondition(result.status == 200, "free/busy failed: \(result.text)")
+        }
+        let sustainedStart = ContinuousClock.now
+        var sustained = 0, sustainedCreated = 0
+        while ContinuousClock.now - sustainedStart < .seconds(10) {
+            let result = try await client.send("POST", "/api/v1/meetings", token: token, json: bookingBody(province: 1 + generator.next(provinces), halls: 3, start: randomStart(), hours: 1))
+            sustained += 1
+            if result.status == 201 { sustainedCreated += 1 }
+        }
+        let sustainedSeconds = (ContinuousClock.now - sustainedStart).seconds
+        await group.triggerGracefulShutdown()
+        _ = try? await server.value
+
+        // MARK: Report
+        func percentile(_ values: [Double], _ p: Double) -> Double {
+            let sorted = values.sorted()
+            return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+        }
+        func format(_ value: Double) -> String { String(format: "%.2f", value) }
+        print("""
+            Seeded \(seededMeetings) meetings + \(provinces) weekly series on \(configuration.tree.halls.count) halls in \(format(seedSeconds)) s.
+
+            | measurement | Cascade over HTTP p50 / p99 (ms) | raw SQLite floor p50 / p99 (ms) | budget |
+            | --- | --- | --- | --- |
+            | book a meeting with 50 halls, conflict check included (200 requests: \(statuses.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: ", "))) | \(format(percentile(booking, 0.5))) / \(format(percentile(booking, 0.99))) | \(format(percentile(rawBooking, 0.5))) / \(format(percentile(rawBooking, 0.99))) | p99 < 10 |
+            | free/busy of a province subtree (101 halls) for 30 days (50 requests) | \(format(percentile(monthly, 0.5))) / \(format(percentile(monthly, 0.99))) | \(format(percentile(rawMonthly, 0.5))) / \(format(percentile(rawMonthly, 0.99))) | p99 < 50 |
+            | sustained bookings, one client, 10 s | \(format(Double(sustained) / sustainedSeconds)) requests/s (\(sustainedCreated) booked, the rest refused with conflicts) | | |
+            """)
+
+    }
+}
+
+// MARK: Helpers
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+}
+
+func milliseconds(_ body: () throws -> Void) rethrows -> Double {
+    let started = ContinuousClock.now
+    try body()
+    return (ContinuousClock.now - started).seconds * 1000
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
