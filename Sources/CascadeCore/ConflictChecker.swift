@@ -61,6 +61,23 @@ public struct ConflictChecker: Sendable {
         return found
     }
 
+    /// The halls whose meetings can conflict with `occupancy`: its own, and every hall below a link or
+    /// node with a limit that it uses. `nil` when that is every hall (a limit at the root).
+    public func relevantHalls(of occupancy: Occupancy) -> Set<String>? {
+        var units: Set<String> = []
+        for unitId in uplinks(of: occupancy) where tree.unit(unitId)?.uplinkKbps != nil { units.insert(unitId) }
+        for unitId in relayNodes(of: occupancy) where tree.unit(unitId)?.relayBudget != nil {
+            if tree.unit(unitId)?.parentId == nil { return nil }
+            units.insert(unitId)
+        }
+        var halls = occupancy.hallIds
+        for unitId in units {
+            let subtree = tree.subtree(of: unitId)
+            for hall in tree.halls where subtree.contains(hall.unitId) { halls.insert(hall.id) }
+        }
+        return halls
+    }
+
     /// The units whose uplink the meeting's stream crosses: each hall's unit and its ancestors, not the root.
     public func uplinks(of occupancy: Occupancy) -> Set<String> {
         var units: Set<String> = []

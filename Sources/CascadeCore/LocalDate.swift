@@ -115,28 +115,30 @@ public struct LocalTime: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 /// Conversions between UTC instants and wall-clock dates in a zone.
+///
+/// Uses the zone's offset directly rather than `Calendar`, which is slow on Linux: series
+/// expansion and slot search convert thousands of times per request.
 public struct Zone: Sendable {
     /// The time zone.
     public let timeZone: TimeZone
-    private let calendar: Calendar
 
     /// Wraps a time zone.
     public init(_ timeZone: TimeZone) {
         self.timeZone = timeZone
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        self.calendar = calendar
     }
 
-    /// The instant of a local date and time in this zone.
+    /// The instant of a local date and time in this zone (in a DST gap, the time after the gap).
     public func instant(_ date: LocalDate, _ time: LocalTime) -> Date {
-        let components = DateComponents(year: date.year, month: date.month, day: date.day, hour: time.hour, minute: time.minute)
-        return calendar.date(from: components) ?? Date(timeIntervalSince1970: 0)
+        let wallSeconds = Double(date.dayNumber) * 86400 + Double(time.minutesOfDay) * 60
+        let guess = Date(timeIntervalSince1970: wallSeconds - Double(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: wallSeconds))))
+        return Date(timeIntervalSince1970: wallSeconds - Double(timeZone.secondsFromGMT(for: guess)))
     }
 
-    /// The local date and time of an instant.
+    /// The local date and time of an instant (seconds dropped).
     public func local(_ instant: Date) -> (date: LocalDate, time: LocalTime) {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
-        return (LocalDate(year: c.year!, month: c.month!, day: c.day!)!, LocalTime(hour: c.hour!, minute: c.minute!)!)
+        let wallSeconds = Int((instant.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: instant))).rounded(.down))
+        let day = Int((Double(wallSeconds) / 86400).rounded(.down))
+        let minutes = (wallSeconds - day * 86400) / 60
+        return (LocalDate(dayNumber: day), LocalTime(hour: minutes / 60, minute: minutes % 60)!)
     }
 }

@@ -72,7 +72,13 @@ public struct Recurrence: Sendable, Hashable, Codable {
     /// The occurrence dates from `first` on, in order, lazily: the sequence ends at `until`/`count`
     /// or never. Dates that do not exist (the 31st of April, 29 February in a common year) are skipped.
     public func dates(startingOn first: LocalDate) -> RecurrenceDates {
-        RecurrenceDates(rule: self, first: first)
+        RecurrenceDates(rule: self, first: first, skipTo: nil)
+    }
+
+    /// The same dates, but skipping ahead to near `date` when that is safe (no count to honour):
+    /// a series without end expands in time proportional to the range asked for, not its age.
+    public func dates(startingOn first: LocalDate, notBefore date: LocalDate) -> RecurrenceDates {
+        RecurrenceDates(rule: self, first: first, skipTo: count == nil ? date : nil)
     }
 }
 
@@ -80,9 +86,14 @@ public struct Recurrence: Sendable, Hashable, Codable {
 public struct RecurrenceDates: Sequence, Sendable {
     let rule: Recurrence
     let first: LocalDate
+    let skipTo: LocalDate?
 
     /// Iterates the dates.
-    public func makeIterator() -> Iterator { Iterator(rule: rule, first: first) }
+    public func makeIterator() -> Iterator {
+        var iterator = Iterator(rule: rule, first: first)
+        if let skipTo, skipTo > first { iterator.skip(to: skipTo) }
+        return iterator
+    }
 
     /// Generates one period (day, week, month, year) at a time.
     public struct Iterator: IteratorProtocol {
@@ -113,6 +124,18 @@ public struct RecurrenceDates: Sequence, Sendable {
             if let until = rule.until, date > until { return nil }
             produced += 1
             return date
+        }
+
+        /// Starts at a period that ends no later than `date` (one period early, to be safe).
+        mutating func skip(to date: LocalDate) {
+            let periodDays: Int
+            switch rule.frequency {
+            case .daily: periodDays = 1
+            case .weekly: periodDays = 7
+            case .monthly: periodDays = 31
+            case .yearly: periodDays = 366
+            }
+            period = Swift.max(0, (date.dayNumber - first.dayNumber) / (periodDays * rule.interval) - 1)
         }
 
         private func datesOfPeriod(_ index: Int) -> [LocalDate] {

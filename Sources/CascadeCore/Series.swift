@@ -70,7 +70,9 @@ public struct Series: Sendable, Hashable {
         let wallClock = Zone(zone)
         let lead = Double(details.rehearsalMinutes) * 60
         var result: [Meeting] = []
-        for date in rule.dates(startingOn: firstDate) {
+        // Start a day before the range, less the rehearsal and the meeting's own length, in local dates.
+        let earliest = wallClock.local(range.start.addingTimeInterval(-lead - Double(durationMinutes) * 60 - 86400)).date
+        for date in rule.dates(startingOn: firstDate, notBefore: earliest) {
             if wallClock.instant(date, startTime).addingTimeInterval(-lead) >= range.end { break }
             if case .moved = exceptions[date] { continue }
             let meeting = makeOccurrence(date, wallClock: wallClock)

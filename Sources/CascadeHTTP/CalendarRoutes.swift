@@ -49,7 +49,9 @@ struct CalendarRoutes {
     }
 
     private func busy(of hallIds: [String], in range: Window) throws -> [HallBusy] {
-        let booked = try dependencies.database.meetings(overlapping: Window(start: range.start.addingTimeInterval(-4 * 3600), end: range.end), maximumSpan: dependencies.maximumSpan)
+        let booked = try dependencies.database.meetings(
+            overlapping: Window(start: range.start.addingTimeInterval(-4 * 3600), end: range.end), inHalls: Set(hallIds), maximumSpan: dependencies.maximumSpan
+        )
             .filter { $0.window.intersection(range) != nil }
         let zone = dependencies.zone
         return hallIds.map { hallId in

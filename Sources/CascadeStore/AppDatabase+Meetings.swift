@@ -88,9 +88,10 @@ extension AppDatabase {
 
     /// Meetings and occurrences whose time [start, end) overlaps `range`, in time order, cancelled ones
     /// only when `includeCancelled`.
-    public func meetings(overlapping range: Window, includeCancelled: Bool = false, maximumSpan: TimeInterval) throws -> [Meeting] {
+    /// `hallIds` limits the result to meetings in any of those halls.
+    public func meetings(overlapping range: Window, inHalls hallIds: Set<String>? = nil, includeCancelled: Bool = false, maximumSpan: TimeInterval) throws -> [Meeting] {
         try writer.read { db in
-            try Self.meetings(overlapping: range, db: db, maximumSpan: maximumSpan)
+            try Self.meetings(overlapping: range, inHalls: hallIds, db: db, maximumSpan: maximumSpan)
                 .filter { (includeCancelled || $0.state != .cancelled) && Window(start: $0.start, end: $0.end).intersection(range) != nil }
         }
     }
@@ -106,14 +107,15 @@ extension AppDatabase {
         guard let first = drafts.first else { return }
         let span = context.rules.maximumDuration + 4 * 3600
         var conflicts: [Conflict] = []
+        let relevant = context.checker.relevantHalls(of: first.occupancy)
         for draft in drafts where conflicts.count < 100 {
-            let existing = try Self.occupancies(overlapping: draft.window, db: db, maximumSpan: span).filter { !ignored($0) }
+            let existing = try Self.occupancies(overlapping: draft.window, inHalls: relevant, db: db, maximumSpan: span).filter { !ignored($0) }
             conflicts += context.checker.conflicts(of: draft.occupancy, against: existing)
         }
         guard !conflicts.isEmpty else { return }
         let firstConflicting = drafts.first { draft in conflicts.contains { $0.meetingId == draft.id } } ?? first
         let horizon = Window(start: firstConflicting.window.start, end: firstConflicting.end.addingTimeInterval(15 * 24 * 3600))
-        let existing = try Self.occupancies(overlapping: horizon, db: db, maximumSpan: span).filter { !ignored($0) }
+        let existing = try Self.occupancies(overlapping: horizon, inHalls: relevant, db: db, maximumSpan: span).filter { !ignored($0) }
         let suggestions = SlotFinder(checker: context.checker, zone: context.zone).suggestions(for: firstConflicting, against: existing)
         throw BookingRefusal(conflicts: conflicts, suggestions: suggestions)
     }
@@ -143,25 +145,35 @@ extension AppDatabase {
         }
     }
 
-    static func meetings(overlapping range: Window, db: Database, maximumSpan: TimeInterval) throws -> [Meeting] {
-        let singles = try singles(
-            db, where: "windowStart < ? AND endAt > ? AND windowStart >= ?",
-            [range.end, range.start, range.start.addingTimeInterval(-maximumSpan)]
-        )
+    static func meetings(overlapping range: Window, inHalls hallIds: Set<String>? = nil, db: Database, maximumSpan: TimeInterval) throws -> [Meeting] {
+        // The time range narrows to a few hundred rows through the windowStart index (a meeting's window
+        // is at most `maximumSpan` long); the halls are then checked per row through meetingHall's key.
+        var condition = "windowStart >= ? AND windowStart < ? AND endAt > ?"
+        var arguments: [any DatabaseValueConvertible] = [range.start.addingTimeInterval(-maximumSpan), range.end, range.start]
+        var seriesCondition = "firstDate <= ? AND (lastDate IS NULL OR lastDate >= ?)"
         let firstDay = LocalDate(dayNumber: Int((range.start.timeIntervalSince1970 / 86400).rounded(.down)) - 2)
         let lastDay = LocalDate(dayNumber: Int((range.end.timeIntervalSince1970 / 86400).rounded(.down)) + 2)
-        let series = try loadSeries(db, where: "firstDate <= ? AND (lastDate IS NULL OR lastDate >= ?)", [lastDay.description, firstDay.description])
+        var seriesArguments: [any DatabaseValueConvertible] = [lastDay.description, firstDay.description]
+        if let hallIds {
+            let marks = Array(repeating: "?", count: hallIds.count).joined(separator: ",")
+            condition += " AND EXISTS (SELECT 1 FROM meetingHall WHERE meetingId = meeting.id AND hallId IN (\(marks)))"
+            arguments += hallIds.sorted() as [any DatabaseValueConvertible]
+            seriesCondition += " AND EXISTS (SELECT 1 FROM seriesHall WHERE seriesId = series.id AND hallId IN (\(marks)))"
+            seriesArguments += hallIds.sorted() as [any DatabaseValueConvertible]
+        }
+        let singles = try singles(db, indexedBy: "meeting_on_windowStart", where: condition, StatementArguments(arguments))
+        let series = try loadSeries(db, where: seriesCondition, StatementArguments(seriesArguments))
         return (singles + series.flatMap { $0.occurrences(overlapping: range) }).sorted { ($0.start, $0.id) < ($1.start, $1.id) }
     }
 
-    static func occupancies(overlapping range: Window, db: Database, maximumSpan: TimeInterval) throws -> [Occupancy] {
-        try meetings(overlapping: range, db: db, maximumSpan: maximumSpan).filter { $0.state == .booked }.map(\.occupancy)
+    static func occupancies(overlapping range: Window, inHalls hallIds: Set<String>? = nil, db: Database, maximumSpan: TimeInterval) throws -> [Occupancy] {
+        try meetings(overlapping: range, inHalls: hallIds, db: db, maximumSpan: maximumSpan).filter { $0.state == .booked }.map(\.occupancy)
     }
 
-    static func singles(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [Meeting] {
+    static func singles(_ db: Database, indexedBy index: String? = nil, where condition: String, _ arguments: StatementArguments) throws -> [Meeting] {
         let rows = try Row.fetchAll(db, sql: """
             SELECT meeting.*, (SELECT group_concat(hallId, ',') FROM meetingHall WHERE meetingId = meeting.id) AS hallList
-            FROM meeting WHERE \(condition)
+            FROM meeting \(index.map { "INDEXED BY \($0)" } ?? "") WHERE \(condition)
             """, arguments: arguments)
         return try rows.map { row in
             let record = try MeetingRecord(row: row)
