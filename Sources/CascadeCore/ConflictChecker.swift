@@ -100,7 +100,8 @@ public struct ConflictChecker: Sendable {
     }
 
     private func sortedInTreeOrder(_ ids: Set<String>) -> [String] {
-        tree.units.map(\.id).filter(ids.contains)
+        // Nearest the root first, so a province's link is reported before its districts'.
+        ids.sorted { (tree.ancestors(of: $0).count, $0) < (tree.ancestors(of: $1).count, $1) }
     }
 
     /// The highest summed weight of the meetings at any instant inside `window`, when and who.

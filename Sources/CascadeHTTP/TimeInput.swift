@@ -49,9 +49,10 @@ enum TimeInput {
 
     /// ISO 8601 with the zone's offset, e.g. "2026-12-07T07:30:00+07:00".
     static func format(_ date: Date, zone: TimeZone) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = zone
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        let (day, time) = Zone(zone).local(date)
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) % 60
+        let offset = zone.secondsFromGMT(for: date)
+        let sign = offset < 0 ? "-" : "+"
+        return String(format: "%@T%@:%02d%@%02d:%02d", day.description, time.description, (seconds + 60) % 60, sign, abs(offset) / 3600, abs(offset) % 3600 / 60)
     }
 }

@@ -156,9 +156,10 @@ extension AppDatabase {
         var seriesArguments: [any DatabaseValueConvertible] = [lastDay.description, firstDay.description]
         if let hallIds {
             let marks = Array(repeating: "?", count: hallIds.count).joined(separator: ",")
-            condition += " AND EXISTS (SELECT 1 FROM meetingHall WHERE meetingId = meeting.id AND hallId IN (\(marks)))"
+            // `+hallId` keeps SQLite on the (meetingId, hallId) key instead of probing the hall index per hall.
+            condition += " AND EXISTS (SELECT 1 FROM meetingHall WHERE meetingId = meeting.id AND +hallId IN (\(marks)))"
             arguments += hallIds.sorted() as [any DatabaseValueConvertible]
-            seriesCondition += " AND EXISTS (SELECT 1 FROM seriesHall WHERE seriesId = series.id AND hallId IN (\(marks)))"
+            seriesCondition += " AND EXISTS (SELECT 1 FROM seriesHall WHERE seriesId = series.id AND +hallId IN (\(marks)))"
             seriesArguments += hallIds.sorted() as [any DatabaseValueConvertible]
         }
         let singles = try singles(db, indexedBy: "meeting_on_windowStart", where: condition, StatementArguments(arguments))

@@ -102,7 +102,7 @@ struct BookingBenchmark {
                     SELECT meeting.*, (SELECT group_concat(hallId, ',') FROM meetingHall WHERE meetingId = meeting.id) AS hallList
                     FROM meeting INDEXED BY meeting_on_windowStart
                     WHERE windowStart >= ? AND windowStart < ? AND endAt > ?
-                      AND EXISTS (SELECT 1 FROM meetingHall WHERE meetingId = meeting.id AND hallId IN (\(marks)))
+                      AND EXISTS (SELECT 1 FROM meetingHall WHERE meetingId = meeting.id AND +hallId IN (\(marks)))
                     """, arguments: StatementArguments([window.start.addingTimeInterval(-16 * 3600), window.end, window.start] + hallIds)).count
             }
         }
