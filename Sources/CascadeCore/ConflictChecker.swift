@@ -9,8 +9,29 @@ public struct ConflictChecker: Sendable {
     /// Creates a checker.
     public init(tree: UnitTree) { self.tree = tree }
 
+    /// What the rules need of a candidate apart from its time, computed once when many times are tried.
+    public struct Shape: Sendable {
+        let sortedHalls: [String]
+        let uplinks: [String]
+        let relayNodes: [String]
+    }
+
+    /// The candidate's halls, and its links and nodes that have a limit.
+    public func shape(of candidate: Occupancy) -> Shape {
+        Shape(
+            sortedHalls: candidate.hallIds.sorted(),
+            uplinks: sortedInTreeOrder(uplinks(of: candidate)).filter { tree.unit($0)?.uplinkKbps != nil },
+            relayNodes: sortedInTreeOrder(relayNodes(of: candidate)).filter { tree.unit($0)?.relayBudget != nil }
+        )
+    }
+
     /// Every conflict of `candidate` with `existing` (which may include meetings that do not overlap).
     public func conflicts(of candidate: Occupancy, against existing: [Occupancy]) -> [Conflict] {
+        conflicts(of: candidate, shaped: shape(of: candidate), against: existing)
+    }
+
+    /// Every conflict, with the candidate's shape already computed.
+    public func conflicts(of candidate: Occupancy, shaped shape: Shape, against existing: [Occupancy]) -> [Conflict] {
         let overlapping = existing.filter { $0.meetingId != candidate.meetingId && $0.window.intersection(candidate.window) != nil }
         var found: [Conflict] = []
         for other in overlapping {
@@ -23,7 +44,7 @@ public struct ConflictChecker: Sendable {
                 ))
             }
         }
-        for hallId in candidate.hallIds.sorted() {
+        for hallId in shape.sortedHalls {
             if let hall = tree.hall(hallId), candidate.bitrateKbps > hall.capacityKbps {
                 found.append(Conflict(
                     kind: .linkOverCapacity, hallId: hallId, unitId: nil, otherMeetings: [], overlap: candidate.window,
@@ -32,8 +53,8 @@ public struct ConflictChecker: Sendable {
                 ))
             }
         }
-        let crossing = overlapping.map { ($0, uplinks(of: $0)) }
-        for unitId in sortedInTreeOrder(uplinks(of: candidate)) {
+        let crossing = shape.uplinks.isEmpty ? [] : overlapping.map { ($0, uplinks(of: $0)) }
+        for unitId in shape.uplinks {
             guard let capacity = tree.unit(unitId)?.uplinkKbps else { continue }
             let sharing = crossing.filter { $0.1.contains(unitId) }.map(\.0)
             let peak = Self.peak(of: sharing, within: candidate.window) { $0.bitrateKbps }
@@ -45,8 +66,8 @@ public struct ConflictChecker: Sendable {
                 ))
             }
         }
-        let relaying = overlapping.map { ($0, relayNodes(of: $0)) }
-        for unitId in sortedInTreeOrder(relayNodes(of: candidate)) {
+        let relaying = shape.relayNodes.isEmpty ? [] : overlapping.map { ($0, relayNodes(of: $0)) }
+        for unitId in shape.relayNodes {
             guard let budget = tree.unit(unitId)?.relayBudget else { continue }
             let sharing = relaying.filter { $0.1.contains(unitId) }.map(\.0)
             let peak = Self.peak(of: sharing, within: candidate.window) { _ in 1 }

@@ -26,6 +26,7 @@ public struct SlotFinder: Sendable {
     public func suggestions(for meeting: Meeting, against existing: [Occupancy], limit: Int = 3) -> [Window] {
         let duration = meeting.end.timeIntervalSince(meeting.start)
         var found: [Window] = []
+        let shape = checker.shape(of: meeting.occupancy)
         var offset = step
         while offset <= horizon && found.count < limit {
             defer { offset += step }
@@ -36,7 +37,7 @@ public struct SlotFinder: Sendable {
             let (endDate, endTime) = zone.local(moved.end)
             guard startDate.weekday != 7, startDate == endDate,
                   startTime.minutesOfDay >= earliest.minutesOfDay, endTime.minutesOfDay <= latest.minutesOfDay else { continue }
-            if checker.conflicts(of: moved.occupancy, against: existing).isEmpty {
+            if checker.conflicts(of: moved.occupancy, shaped: shape, against: existing).isEmpty {
                 found.append(Window(start: moved.start, end: moved.end))
             }
         }

@@ -52,7 +52,7 @@ extension AppDatabase {
                     UPDATE meeting SET startAt = ?, endAt = ?, windowStart = ?, state = ?, details = ?, searchText = ?, updatedAt = ? WHERE id = ?
                     """, arguments: [change.start, change.end, draft.window.start, change.state.rawValue,
                                      String(decoding: try JSONEncoder().encode(change.details), as: UTF8.self), change.details.searchText, Date(), id])
-                try insertHalls(change.hallIds, table: "meetingHall", owner: "meetingId", id: id, db: db)
+                try insertMeetingHalls(change.hallIds, meetingId: id, window: draft.window, db: db)
                 try AuditEntryRecord.append(db, actor: actor, action: "meeting.changed", target: current.id, details: description)
                 return draft
             case .occurrence(let seriesId, let date):
@@ -116,10 +116,10 @@ extension AppDatabase {
     func reresolveHallSelections(_ tree: UnitTree, db: Database) throws {
         for meeting in try Self.singles(db, where: "endAt > ? AND state = 'booked'", [Date()]) where meeting.details.halls.subtreeUnitId != nil {
             guard case .single(let id)? = MeetingReference(meeting.id) else { continue }
-            try insertHalls(meeting.details.halls.resolve(in: tree), table: "meetingHall", owner: "meetingId", id: id, db: db)
+            try insertMeetingHalls(meeting.details.halls.resolve(in: tree), meetingId: id, window: meeting.window, db: db)
         }
         for series in try Self.loadSeries(db, where: "state = 'booked'", []) where series.details.halls.subtreeUnitId != nil {
-            try insertHalls(series.details.halls.resolve(in: tree), table: "seriesHall", owner: "seriesId", id: series.id, db: db)
+            try insertSeriesHalls(series.details.halls.resolve(in: tree), seriesId: series.id, db: db)
         }
     }
 
@@ -152,7 +152,7 @@ extension AppDatabase {
         )
         try record.insert(db)
         successor.id = record.id!
-        try insertHalls(change.hallIds, table: "seriesHall", owner: "seriesId", id: successor.id, db: db)
+        try insertSeriesHalls(change.hallIds, seriesId: successor.id, db: db)
         for (day, exception) in successor.exceptions {
             if case .moved(let start, let end) = exception {
                 try SeriesExceptionRecord(seriesId: successor.id, occurrenceDate: day.description, kind: "moved", startAt: start, endAt: end).insert(db)
@@ -180,7 +180,7 @@ extension AppDatabase {
                 String(decoding: try JSONEncoder().encode(series.rule), as: UTF8.self),
                 String(decoding: try JSONEncoder().encode(series.details), as: UTF8.self), series.details.searchText, Date(), series.id,
             ])
-        try insertHalls(series.hallIds, table: "seriesHall", owner: "seriesId", id: series.id, db: db)
+        try insertSeriesHalls(series.hallIds, seriesId: series.id, db: db)
     }
 
     private static func differences(from old: Meeting, to new: MeetingChange) -> String {

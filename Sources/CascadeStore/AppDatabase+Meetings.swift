@@ -43,7 +43,7 @@ extension AppDatabase {
                 details: details, searchText: details.searchText, createdBy: actor, createdAt: now, updatedAt: now
             )
             try record.insert(db)
-            try insertHalls(hallIds, table: "meetingHall", owner: "meetingId", id: record.id!, db: db)
+            try insertMeetingHalls(hallIds, meetingId: record.id!, window: draft.window, db: db)
             let meeting = record.meeting(hallIds: hallIds)
             try AuditEntryRecord.append(db, actor: actor, action: "meeting.booked", target: meeting.id,
                                         details: "\(details.title); \(start) – \(end); \(hallIds.count) halls")
@@ -69,7 +69,7 @@ extension AppDatabase {
             )
             try record.insert(db)
             series.id = record.id!
-            try insertHalls(hallIds, table: "seriesHall", owner: "seriesId", id: series.id, db: db)
+            try insertSeriesHalls(hallIds, seriesId: series.id, db: db)
             try AuditEntryRecord.append(db, actor: actor, action: "series.booked", target: "s\(series.id)",
                                         details: "\(details.title); \(rule.frequency.rawValue) from \(firstDate) \(startTime); \(hallIds.count) halls")
             return series
@@ -127,10 +127,18 @@ extension AppDatabase {
         return series.occurrences(overlapping: range).filter { $0.state == .booked && $0.start >= context.now }
     }
 
-    func insertHalls(_ hallIds: [String], table: String, owner: String, id: Int64, db: Database) throws {
-        try db.execute(sql: "DELETE FROM \(table) WHERE \(owner) = ?", arguments: [id])
+    func insertMeetingHalls(_ hallIds: [String], meetingId: Int64, window: Window, db: Database) throws {
+        try db.execute(sql: "DELETE FROM meetingHall WHERE meetingId = ?", arguments: [meetingId])
         for hallId in hallIds {
-            try db.execute(sql: "INSERT INTO \(table) (\(owner), hallId) VALUES (?, ?)", arguments: [id, hallId])
+            try db.execute(sql: "INSERT INTO meetingHall (meetingId, hallId, windowStart, endAt) VALUES (?, ?, ?, ?)",
+                           arguments: [meetingId, hallId, window.start, window.end])
+        }
+    }
+
+    func insertSeriesHalls(_ hallIds: [String], seriesId: Int64, db: Database) throws {
+        try db.execute(sql: "DELETE FROM seriesHall WHERE seriesId = ?", arguments: [seriesId])
+        for hallId in hallIds {
+            try db.execute(sql: "INSERT INTO seriesHall (seriesId, hallId) VALUES (?, ?)", arguments: [seriesId, hallId])
         }
     }
 
@@ -146,23 +154,25 @@ extension AppDatabase {
     }
 
     static func meetings(overlapping range: Window, inHalls hallIds: Set<String>? = nil, db: Database, maximumSpan: TimeInterval) throws -> [Meeting] {
-        // The time range narrows to a few hundred rows through the windowStart index (a meeting's window
-        // is at most `maximumSpan` long); the halls are then checked per row through meetingHall's key.
+        // A meeting's window is at most `maximumSpan` long, so the range is an index range on windowStart:
+        // over all meetings, or per hall through meetingHall's (hallId, windowStart) index.
+        let bounds: [any DatabaseValueConvertible] = [range.start.addingTimeInterval(-maximumSpan), range.end, range.start]
         var condition = "windowStart >= ? AND windowStart < ? AND endAt > ?"
-        var arguments: [any DatabaseValueConvertible] = [range.start.addingTimeInterval(-maximumSpan), range.end, range.start]
+        var arguments = bounds
+        var index: String? = "meeting_on_windowStart"
         var seriesCondition = "firstDate <= ? AND (lastDate IS NULL OR lastDate >= ?)"
         let firstDay = LocalDate(dayNumber: Int((range.start.timeIntervalSince1970 / 86400).rounded(.down)) - 2)
         let lastDay = LocalDate(dayNumber: Int((range.end.timeIntervalSince1970 / 86400).rounded(.down)) + 2)
         var seriesArguments: [any DatabaseValueConvertible] = [lastDay.description, firstDay.description]
         if let hallIds {
             let marks = Array(repeating: "?", count: hallIds.count).joined(separator: ",")
-            // `+hallId` keeps SQLite on the (meetingId, hallId) key instead of probing the hall index per hall.
-            condition += " AND EXISTS (SELECT 1 FROM meetingHall WHERE meetingId = meeting.id AND +hallId IN (\(marks)))"
-            arguments += hallIds.sorted() as [any DatabaseValueConvertible]
+            condition = "id IN (SELECT meetingId FROM meetingHall WHERE hallId IN (\(marks)) AND windowStart >= ? AND windowStart < ? AND endAt > ?)"
+            arguments = hallIds.sorted() as [any DatabaseValueConvertible] + bounds
+            index = nil
             seriesCondition += " AND EXISTS (SELECT 1 FROM seriesHall WHERE seriesId = series.id AND +hallId IN (\(marks)))"
             seriesArguments += hallIds.sorted() as [any DatabaseValueConvertible]
         }
-        let singles = try singles(db, indexedBy: "meeting_on_windowStart", where: condition, StatementArguments(arguments))
+        let singles = try singles(db, indexedBy: index, where: condition, StatementArguments(arguments))
         let series = try loadSeries(db, where: seriesCondition, StatementArguments(seriesArguments))
         return (singles + series.flatMap { $0.occurrences(overlapping: range) }).sorted { ($0.start, $0.id) < ($1.start, $1.id) }
     }

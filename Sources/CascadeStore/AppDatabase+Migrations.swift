@@ -71,11 +71,16 @@ extension AppDatabase {
                 t.column("updatedAt", .datetime).notNull()
                 t.check(sql: "endAt > startAt AND windowStart <= startAt")
             }
+            // The meeting's window is repeated here so that "this hall's meetings in this range" is one
+            // index range per hall, however busy the rest of the country is.
             try db.create(table: "meetingHall") { t in
                 t.column("meetingId", .integer).notNull().references("meeting", onDelete: .cascade)
-                t.column("hallId", .text).notNull().indexed().references("hall", onDelete: .restrict)
+                t.column("hallId", .text).notNull().references("hall", onDelete: .restrict)
+                t.column("windowStart", .datetime).notNull()
+                t.column("endAt", .datetime).notNull()
                 t.primaryKey(["meetingId", "hallId"])
             }
+            try db.create(index: "meetingHall_on_hallId_windowStart", on: "meetingHall", columns: ["hallId", "windowStart"])
             try db.create(table: "series") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("firstDate", .text).notNull()
