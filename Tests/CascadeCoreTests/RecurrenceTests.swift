@@ -126,3 +126,20 @@ import Testing
         #expect(VietnameseFolding.fold("137-TB/TU") == "137-tb/tu")
     }
 }
+
+@Suite struct RecurrenceSkipAheadTests {
+    @Test(arguments: [
+        Recurrence(frequency: .daily, interval: 3),
+        Recurrence(frequency: .weekly, interval: 2, weekdays: [1, 5]),
+        Recurrence(frequency: .monthly, monthDay: 31),
+        Recurrence(frequency: .monthly, ordinalWeekday: .init(ordinal: -1, weekday: 5)),
+        Recurrence(frequency: .yearly),
+    ])
+    func skippingAheadGivesTheSameDates(_ rule: Recurrence) {
+        let first = LocalDate("2024-02-29")!, hint = LocalDate("2031-07-15")!
+        let slow = Array(rule.dates(startingOn: first).lazy.filter { $0 >= hint }.prefix(5))
+        let fast = Array(rule.dates(startingOn: first, notBefore: hint).lazy.filter { $0 >= hint }.prefix(5))
+        #expect(fast == slow)
+        #expect(!fast.isEmpty)
+    }
+}

@@ -121,3 +121,22 @@ import Testing
         }
     }
 }
+
+@Suite struct MeetingStoreTests {
+    @Test func subtreeSelectionsFollowTheTree() throws {
+        try AppDatabaseTests.withDatabase { database, _ in
+            let tree = AppDatabaseTests.tree
+            let details = MeetingDetails(title: "Họp", organiserUnitId: "dn", halls: HallSelection(subtreeUnitId: "dn"))
+            let start = Date().addingTimeInterval(3 * 86400)
+            let context = BookingContext(checker: ConflictChecker(tree: tree), rules: BookingRules(), zone: Zone(TimeZone(identifier: "Asia/Ho_Chi_Minh")!))
+            let meeting = try database.bookMeeting(details, hallIds: details.halls.resolve(in: tree), start: start, end: start.addingTimeInterval(3600), actor: "test", context: context)
+            #expect(meeting.hallIds == ["h-cj"])
+            let grown = try UnitTree(levels: tree.levels, units: tree.units, halls: tree.halls + [
+                Hall(id: "h-dn", name: "Hội trường tỉnh", unitId: "dn", endpoint: .srtCaller(streamId: "h-dn"), capacityKbps: 8000, latencyMs: 500),
+            ])
+            try database.syncTopology(grown)
+            let reread = try #require(try database.meeting(MeetingReference(meeting.id)!))
+            #expect(Set(reread.hallIds) == ["h-cj", "h-dn"], "a hall added to the subtree joins the meeting")
+        }
+    }
+}
