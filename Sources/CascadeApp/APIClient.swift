@@ -20,15 +20,17 @@ public struct APIClient: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         /// HTTP status (0 when unreachable).
         public var status: Int
-        /// The problem document, when there was one.
-        public var problem: [String: Any]
+        /// The problem document as received (RFC 9457 JSON), when there was one.
+        public var problemJSON: Data
+        /// The problem document, parsed.
+        public var problem: [String: Any] { (try? JSONSerialization.jsonObject(with: problemJSON)) as? [String: Any] ?? [:] }
         /// One line for people.
         public var description: String
     }
 
     /// Sends a request and returns the decoded JSON (an object, an array, or `nil` for no content).
     public func send(_ method: String, _ path: String, body: [String: Any]? = nil) async throws -> Any? {
-        guard let url = URL(string: server + path) else { throw Failure(status: 0, problem: [:], description: "\(server + path) is not a URL") }
+        guard let url = URL(string: server + path) else { throw Failure(status: 0, problemJSON: Data(), description: "\(server + path) is not a URL") }
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.timeoutInterval = 30
@@ -41,13 +43,13 @@ public struct APIClient: Sendable {
         do {
             (data, response) = try await URLSession.shared.data(for: request)
         } catch {
-            throw Failure(status: 0, problem: [:], description: "cannot reach \(server): \(error.localizedDescription)")
+            throw Failure(status: 0, problemJSON: Data(), description: "cannot reach \(server): \(error.localizedDescription)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         let json = data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data)
         guard (200..<300).contains(status) else {
             let problem = json as? [String: Any] ?? [:]
-            throw Failure(status: status, problem: problem, description: problem["detail"] as? String ?? "the server answered \(status)")
+            throw Failure(status: status, problemJSON: data, description: problem["detail"] as? String ?? "the server answered \(status)")
         }
         return json
     }

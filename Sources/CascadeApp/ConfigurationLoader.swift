@@ -44,22 +44,10 @@ public enum ConfigurationLoader {
         let booking = try root.section("booking")
         try booking.allowOnly(["defaultBitrateKbps", "maxDurationHours", "defaultRehearsalMinutes", "seriesCheckDays"])
         var rules = BookingRules()
-        if let bitrate = try booking.int("defaultBitrateKbps") {
-            guard (100...50_000).contains(bitrate) else { throw fail("booking.defaultBitrateKbps", "must be 100–50000 kbit/s") }
-            rules.defaultBitrateKbps = bitrate
-        }
-        if let hours = try booking.int("maxDurationHours") {
-            guard (1...72).contains(hours) else { throw fail("booking.maxDurationHours", "must be 1–72") }
-            rules.maximumDuration = Double(hours) * 3600
-        }
-        if let minutes = try booking.int("defaultRehearsalMinutes") {
-            guard (0...240).contains(minutes) else { throw fail("booking.defaultRehearsalMinutes", "must be 0–240") }
-            rules.defaultRehearsalMinutes = minutes
-        }
-        if let days = try booking.int("seriesCheckDays") {
-            guard (7...3660).contains(days) else { throw fail("booking.seriesCheckDays", "must be 7–3660") }
-            rules.seriesCheckHorizon = Double(days) * 86400
-        }
+        if let bitrate = try booking.int("defaultBitrateKbps", in: 100...50_000) { rules.defaultBitrateKbps = bitrate }
+        if let hours = try booking.int("maxDurationHours", in: 1...72) { rules.maximumDuration = Double(hours) * 3600 }
+        if let minutes = try booking.int("defaultRehearsalMinutes", in: 0...240) { rules.defaultRehearsalMinutes = minutes }
+        if let days = try booking.int("seriesCheckDays", in: 7...3660) { rules.seriesCheckHorizon = Double(days) * 86400 }
 
         let levels = try root.strings("levels")
         var units: [CascadeCore.Unit] = []
@@ -176,6 +164,12 @@ private struct Section {
     func int(_ key: String) throws(ConfigurationError) -> Int? {
         guard let value = values[key], !(value is NSNull) else { return nil }
         guard let number = value as? Int else { throw error(key, "must be a whole number") }
+        return number
+    }
+
+    func int(_ key: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let number = try int(key) else { return nil }
+        guard range.contains(number) else { throw error(key, "must be \(range.lowerBound)–\(range.upperBound), got \(number)") }
         return number
     }
 

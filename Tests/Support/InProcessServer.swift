@@ -16,9 +16,20 @@ public func withInProcessServer<T: Sendable>(
     defer { try? FileManager.default.removeItem(atPath: directory) }
     var configuration = try ConfigurationLoader.load(path: config)
     configuration.dataDirectory = directory
-    configuration.http = HostAndPort("127.0.0.1:0")!
     let database = try AppDatabase.open(dataDirectory: directory, passwordCost: 4)
     try database.syncTopology(configuration.tree)
+    let loaded = configuration
+    return try await withInProcessServer(loaded, database: database) { client in try await body(client, database, loaded) }
+}
+
+/// Runs the application for an existing configuration and database until `body` returns.
+public func withInProcessServer<T: Sendable>(
+    _ configuration: Configuration,
+    database: AppDatabase,
+    _ body: @Sendable (HTTPClient) async throws -> T
+) async throws -> T {
+    var configuration = configuration
+    configuration.http = HostAndPort("127.0.0.1:0")!
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     let supervisor = CascadeServer.makeSupervisor(configuration, workerExecutable: TestPaths.cascadeExecutable, logger: logger)
@@ -35,7 +46,7 @@ public func withInProcessServer<T: Sendable>(
         let client = HTTPClient(baseURL: "http://127.0.0.1:\(port)")
         let result: T
         do {
-            result = try await body(client, database, configuration)
+            result = try await body(client)
         } catch {
             await group.triggerGracefulShutdown()
             throw error

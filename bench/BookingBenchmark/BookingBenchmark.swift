@@ -13,10 +13,9 @@ import ServiceLifecycle
 @main
 struct BookingBenchmark {
     static func main() async throws {
-        let provinces = 34, communesPerProvince = 100, seededMeetings = 100_000
+        let provinces = Country.provinces, communesPerProvince = Country.communesPerProvince, seededMeetings = 100_000
         let directory = try TestPaths.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var generator = SplitMix(seed: 42)
 
         // MARK: Configuration: the country
         var yaml = """
@@ -44,24 +43,15 @@ struct BookingBenchmark {
         let database = try AppDatabase.open(dataDirectory: directory, passwordCost: 4)
         try database.syncTopology(configuration.tree)
         let yearStart = Date().addingTimeInterval(2 * 86400)
-        func randomStart() -> Date {
-            let day = Double(generator.next(365))
-            let hour = Double(7 + generator.next(10))
-            return yearStart.addingTimeInterval(day * 86400 + hour * 3600 + Double(generator.next(4)) * 900)
-        }
-        func hallsOfProvince(_ p: Int, count: Int) -> [String] {
-            var chosen: Set<String> = ["h-p\(p)"]
-            while chosen.count < count { chosen.insert("h-p\(p)-c\(1 + generator.next(communesPerProvince))") }
-            return Array(chosen)
-        }
+        var country = Country(seed: 42, yearStart: yearStart)
         let seedStarted = ContinuousClock.now
         let raw = try DatabasePool(path: "\(directory)/cascade.sqlite")
         var seeds: [(provinces: Int, halls: [String], start: Date, end: Date)] = []
         for _ in 0..<seededMeetings {
-            let p = 1 + generator.next(provinces)
-            let hallIds = hallsOfProvince(p, count: 1 + generator.next(8))
-            let start = randomStart()
-            seeds.append((p, hallIds, start, start.addingTimeInterval(Double(1 + generator.next(3)) * 3600)))
+            let p = country.province()
+            let hallIds = country.halls(ofProvince: p, count: 1 + country.random.next(8))
+            let start = country.start()
+            seeds.append((p, hallIds, start, start.addingTimeInterval(Double(1 + country.random.next(3)) * 3600)))
         }
         let firstBriefing = Zone(configuration.zone).local(yearStart).date.description
         let seedRows = seeds
@@ -112,61 +102,21 @@ struct BookingBenchmark {
 
         var rawBooking: [Double] = [], rawMonthly: [Double] = []
         for _ in 0..<200 {
-            let p = 1 + generator.next(provinces), start = randomStart()
+            let p = country.province(), start = country.start()
             rawBooking.append(try milliseconds { _ = try rawRows(Window(start: start.addingTimeInterval(-1800), end: start.addingTimeInterval(7200)), hallIds: provinceHalls(p)) })
         }
         for _ in 0..<50 {
-            let p = 1 + generator.next(provinces), start = randomStart()
+            let p = country.province(), start = country.start()
             rawMonthly.append(try milliseconds { _ = try rawRows(Window(start: start, end: start.addingTimeInterval(30 * 86400)), hallIds: provinceHalls(p)) })
         }
 
         // MARK: Through the HTTP API
         configuration.dataDirectory = directory
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
-        let supervisor = CascadeServer.makeSupervisor(configuration, workerExecutable: TestPaths.cascadeExecutable, logger: logger)
-        let (ports, portFeed) = AsyncStream.makeStream(of: Int.self)
-        let app = CascadeServer.makeApplication(configuration, database: database, supervisor: supervisor, logger: logger) { portFeed.yield($0) }
-        let group = ServiceGroup(services: [app], logger: logger)
-        let server = Task { try await group.run() }
-        var portIterator = ports.makeAsyncIterator()
-        let client = HTTPClient(baseURL: "http://127.0.0.1:\(await portIterator.next()!)")
-
-        func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
-        func bookingBody(province p: Int, halls count: Int, start: Date, hours: Double = 2) -> String {
-            let hallIds = hallsOfProvince(p, count: count).map { "\"\($0)\"" }.joined(separator: ",")
-            return #"{"title":"Hội nghị","organiserUnitId":"p\#(p)","start":"\#(iso(start))","end":"\#(iso(start.addingTimeInterval(hours * 3600)))","halls":[\#(hallIds)]}"#
+        let measured = try await withInProcessServer(configuration, database: database) { client in
+            try await measureHTTP(client: client, token: token, yearStart: yearStart)
         }
-
-        var booking: [Double] = [], statuses: [Int: Int] = [:], byStatus: [Int: [Double]] = [:]
-        for _ in 0..<200 {
-            let body = bookingBody(province: 1 + generator.next(provinces), halls: 50, start: randomStart())
-            var status = 0
-            let started = ContinuousClock.now
-            status = try await client.send("POST", "/api/v1/meetings", token: token, json: body).status
-            booking.append((ContinuousClock.now - started).seconds * 1000)
-            byStatus[status, default: []].append(booking.last!)
-            statuses[status, default: 0] += 1
-        }
-        var monthly: [Double] = []
-        for _ in 0..<50 {
-            let start = randomStart(), p = 1 + generator.next(provinces)
-            let path = "/api/v1/units/p\(p)/busy?from=\(iso(start))&to=\(iso(start.addingTimeInterval(30 * 86400)))"
-            let started = ContinuousClock.now
-            let result = try await client.send("GET", path.replacingOccurrences(of: "+", with: "%2B"), token: token)
-            monthly.append((ContinuousClock.now - started).seconds * 1000)
-            precondition(result.status == 200, "free/busy failed: \(result.text)")
-        }
-        let sustainedStart = ContinuousClock.now
-        var sustained = 0, sustainedCreated = 0
-        while ContinuousClock.now - sustainedStart < .seconds(10) {
-            let result = try await client.send("POST", "/api/v1/meetings", token: token, json: bookingBody(province: 1 + generator.next(provinces), halls: 3, start: randomStart(), hours: 1))
-            sustained += 1
-            if result.status == 201 { sustainedCreated += 1 }
-        }
-        let sustainedSeconds = (ContinuousClock.now - sustainedStart).seconds
-        await group.triggerGracefulShutdown()
-        _ = try? await server.value
+        let (booking, byStatus, statuses, monthly) = (measured.booking, measured.byStatus, measured.statuses, measured.monthly)
+        let (sustained, sustainedCreated, sustainedSeconds) = (measured.sustained, measured.sustainedCreated, measured.sustainedSeconds)
 
         // MARK: Report
         func percentile(_ values: [Double], _ p: Double) -> Double {
@@ -185,6 +135,80 @@ struct BookingBenchmark {
             | sustained bookings, one client, 10 s | \(format(Double(sustained) / sustainedSeconds)) requests/s (\(sustainedCreated) booked, the rest refused with conflicts) | | |
             """)
 
+    }
+}
+
+
+/// What the HTTP phase measured.
+struct HTTPMeasurements: Sendable {
+    var booking: [Double] = [], statuses: [Int: Int] = [:], byStatus: [Int: [Double]] = [:], monthly: [Double] = []
+    var sustained = 0, sustainedCreated = 0, sustainedSeconds = 0.0
+}
+
+/// Books, queries free/busy and books continuously through the API.
+func measureHTTP(client: HTTPClient, token: String, yearStart: Date) async throws -> HTTPMeasurements {
+    var country = Country(seed: 7, yearStart: yearStart)
+    func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+    func bookingBody(province p: Int, halls count: Int, start: Date, hours: Double = 2) -> String {
+        let hallIds = country.halls(ofProvince: p, count: count).map { "\"\($0)\"" }.joined(separator: ",")
+        return #"{"title":"Hội nghị","organiserUnitId":"p\#(p)","start":"\#(iso(start))","end":"\#(iso(start.addingTimeInterval(hours * 3600)))","halls":[\#(hallIds)]}"#
+    }
+
+    var booking: [Double] = [], statuses: [Int: Int] = [:], byStatus: [Int: [Double]] = [:]
+    for _ in 0..<200 {
+        let body = bookingBody(province: country.province(), halls: 50, start: country.start())
+        var status = 0
+        let started = ContinuousClock.now
+        status = try await client.send("POST", "/api/v1/meetings", token: token, json: body).status
+        booking.append((ContinuousClock.now - started).seconds * 1000)
+        byStatus[status, default: []].append(booking.last!)
+        statuses[status, default: 0] += 1
+    }
+    var monthly: [Double] = []
+    for _ in 0..<50 {
+        let start = country.start(), p = country.province()
+        let path = "/api/v1/units/p\(p)/busy?from=\(iso(start))&to=\(iso(start.addingTimeInterval(30 * 86400)))"
+        let started = ContinuousClock.now
+        let result = try await client.send("GET", path.replacingOccurrences(of: "+", with: "%2B"), token: token)
+        monthly.append((ContinuousClock.now - started).seconds * 1000)
+        precondition(result.status == 200, "free/busy failed: \(result.text)")
+    }
+    let sustainedStart = ContinuousClock.now
+    var sustained = 0, sustainedCreated = 0
+    while ContinuousClock.now - sustainedStart < .seconds(10) {
+        let result = try await client.send("POST", "/api/v1/meetings", token: token, json: bookingBody(province: country.province(), halls: 3, start: country.start(), hours: 1))
+        sustained += 1
+        if result.status == 201 { sustainedCreated += 1 }
+    }
+    return HTTPMeasurements(
+        booking: booking, statuses: statuses, byStatus: byStatus, monthly: monthly,
+        sustained: sustained, sustainedCreated: sustainedCreated, sustainedSeconds: (ContinuousClock.now - sustainedStart).seconds
+    )
+}
+
+/// The generated country's random choices: provinces, halls and meeting starts in the year.
+struct Country {
+    static let provinces = 34, communesPerProvince = 100
+    var random: SplitMix
+    let yearStart: Date
+
+    init(seed: UInt64, yearStart: Date) {
+        random = SplitMix(seed: seed)
+        self.yearStart = yearStart
+    }
+
+    mutating func province() -> Int { 1 + random.next(Self.provinces) }
+
+    /// A start between 07:00 and 17:00 on a day of the year, on a quarter hour.
+    mutating func start() -> Date {
+        yearStart.addingTimeInterval(Double(random.next(365)) * 86400 + Double(7 + random.next(10)) * 3600 + Double(random.next(4)) * 900)
+    }
+
+    /// The province's hall and communes' halls, `count` in all.
+    mutating func halls(ofProvince p: Int, count: Int) -> [String] {
+        var chosen: Set<String> = ["h-p\(p)"]
+        while chosen.count < count { chosen.insert("h-p\(p)-c\(1 + random.next(Self.communesPerProvince))") }
+        return Array(chosen)
     }
 }
 
