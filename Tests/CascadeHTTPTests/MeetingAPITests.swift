@@ -135,7 +135,8 @@ import Testing
 
             let notAnOccurrence = try await client.send("PATCH", "/api/v1/meetings/\(seriesId)-\(monday.adding(days: 1))", token: secretary,
                                                         json: #"{"scope":"occurrence","start":"\#(monday.adding(days: 2))T14:00"}"#)
-            #expect(notAnOccurrence.status == 404, "an exception for a date that is not an occurrence")
+            #expect(notAnOccurrence.status == 422, "an exception for a date that is not an occurrence")
+            #expect(notAnOccurrence.json["field"] as? String == "id")
 
             let third = "\(seriesId)-\(monday.adding(days: 14))"
             #expect(try await client.send("DELETE", "/api/v1/meetings/\(third)?scope=occurrence", token: secretary).status == 204)
@@ -157,6 +158,35 @@ import Testing
             let splitEntry = try #require(try database.auditEntries(limit: 100).first { $0.action == "series.split" })
             #expect(splitEntry.actor == "vp")
             #expect(splitEntry.details?.contains("title \"Giao ban\" → \"Giao ban (giờ mới)\"") == true)
+        }
+    }
+
+    @Test func wholeSeriesChangesHeldMeetingsAndCancellingTheRest() async throws {
+        try await withInProcessServer { client, database, _ in
+            let secretary = try Self.token(database, "vp", .secretariat)
+            let monday = LocalDate(Self.monday(inWeeks: 1))!
+            let created = try await client.send("POST", "/api/v1/meetings", token: secretary, json: Self.single(
+                "Giao ban", day: monday.description, from: "07:30", to: "09:00", halls: ["hall-dak-nong"], extra: #","recurrence":{"frequency":"weekly","count":4}"#))
+            let seriesId = try #require(created.json["id"] as? String)
+            let whole = try await client.send("PATCH", "/api/v1/meetings/\(seriesId)-\(monday)", token: secretary,
+                                              json: #"{"scope":"series","start":"\#(monday)T08:00","end":"\#(monday)T09:30","halls":["hall-dak-nong","hall-cu-jut"]}"#)
+            #expect(whole.status == 200, "\(whole.text)")
+            var list = try await client.send("GET", "/api/v1/meetings?from=\(monday)&to=\(monday.adding(days: 40))", token: secretary).jsonArray
+            #expect(list.count == 4)
+            #expect(list.allSatisfy { ($0["start"] as? String)?.hasSuffix("T08:00:00+07:00") == true && ($0["halls"] as? [String])?.count == 2 })
+            #expect(try await client.send("DELETE", "/api/v1/meetings/\(seriesId)-\(monday.adding(days: 14))?scope=following", token: secretary).status == 204)
+            list = try await client.send("GET", "/api/v1/meetings?from=\(monday)&to=\(monday.adding(days: 40))", token: secretary).jsonArray
+            #expect(list.count == 2, "the third and fourth are cancelled")
+
+            let single = try await client.send("POST", "/api/v1/meetings", token: secretary, json: Self.single("Hội nghị", day: monday.adding(days: 2).description, from: "14:00", to: "16:00", halls: ["hall-cu-jut"]))
+            let id = try #require(single.json["id"] as? String)
+            let held = try await client.send("PATCH", "/api/v1/meetings/\(id)", token: secretary, json: #"{"state":"held"}"#)
+            #expect(held.json["state"] as? String == "held")
+            #expect(try await client.send("PATCH", "/api/v1/meetings/\(id)", token: secretary, json: #"{"state":"cancelled"}"#).status == 422)
+            #expect(try await client.send("DELETE", "/api/v1/meetings/\(id)", token: secretary).status == 204)
+            #expect(try await client.send("GET", "/api/v1/meetings/\(id)", token: secretary).json["state"] as? String == "cancelled")
+            let freed = try await client.send("POST", "/api/v1/meetings", token: secretary, json: Self.single("Thay thế", day: monday.adding(days: 2).description, from: "14:00", to: "16:00", halls: ["hall-cu-jut"]))
+            #expect(freed.status == 201, "a cancelled meeting frees its hall")
         }
     }
 
