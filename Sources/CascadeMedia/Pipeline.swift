@@ -18,6 +18,7 @@ public final class Pipeline: Sendable {
             var reachedEndOfStream = false
             var firstError: String?
             var isClosed = false
+            var isPlaying = false
         }
 
         let state = Mutex(Progress())
@@ -47,6 +48,7 @@ public final class Pipeline: Sendable {
             progress.withLock { state in
                 switch event {
                 case .endOfStream: state.reachedEndOfStream = true
+                case .stateChanged(_, let to): state.isPlaying = to == "PLAYING"
                 case .error(let element, let message, _): if state.firstError == nil { state.firstError = "\(element): \(message)" }
                 default: break
                 }
@@ -70,16 +72,27 @@ public final class Pipeline: Sendable {
     public var firstError: String? { progress.withLock { $0.firstError } }
 
     /// Asks the sources to end the stream; sinks finalise their output when it reaches them.
+    /// Call it only once the pipeline is PLAYING (see ``finish(timeout:)``).
     public func sendEndOfStream() {
         _ = gst_element_send_event(element, gst_event_new_eos())
     }
 
+    /// Whether the pipeline has reached PLAYING.
+    public var isPlaying: Bool { progress.withLock { $0.isPlaying } }
+
     /// Sends end-of-stream and waits until it reaches every sink, an error ends the pipeline, or
     /// `timeout` passes. Returns whether end-of-stream was reached.
+    ///
+    /// End-of-stream is sent only once the pipeline is PLAYING: sent while a live source is still
+    /// starting, it is lost or (seen on GStreamer 1.22) deadlocks against the state change.
     public func finish(timeout: Duration) async -> Bool {
-        sendEndOfStream()
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
+        while !isPlaying {
+            if clock.now >= deadline || firstError != nil || hasReachedEndOfStream { return hasReachedEndOfStream }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        sendEndOfStream()
         // Poll the bus thread's record: waiting costs a short sleep, never a pool thread.
         while clock.now < deadline {
             let (done, failed) = progress.withLock { ($0.reachedEndOfStream, $0.firstError != nil) }
