@@ -19,6 +19,22 @@ public enum PipelineRecipes {
         """
     }
 
+    /// Records an MPEG-TS source over SRT without re-encoding into fragmented MP4 parts
+    /// (`part-00000.mp4`, …) of at most `partDuration`, 1-second fragments: a killed recorder loses at most
+    /// the fragment being written. Parts split at keyframes; `firstPart` continues a recording's numbering.
+    /// splitmuxsink posts `splitmuxsink-fragment-opened` / `-closed` element messages for the index.
+    public static func recording(from source: SRTAddress, into directory: String, partDuration: Duration, firstPart: Int) -> String {
+        let nanoseconds = partDuration.components.seconds * 1_000_000_000 + partDuration.components.attoseconds / 1_000_000_000
+        return """
+        srtsrc uri=\(quoted(source.uri)) auto-reconnect=false ! tsdemux name=demux \
+        demux. ! video/x-h264 ! queue max-size-time=3000000000 ! h264parse ! parts.video \
+        demux. ! audio/mpeg ! queue max-size-time=3000000000 ! aacparse ! parts.audio_0 \
+        splitmuxsink name=parts async-finalize=true muxer-factory=mp4mux \
+        muxer-properties="properties,fragment-duration=1000" max-size-time=\(nanoseconds) \
+        start-index=\(firstPart) location=\(quoted((directory as NSString).appendingPathComponent("part-%05d.mp4")))
+        """
+    }
+
     /// Quotes a value for gst-launch syntax.
     public static func quoted(_ value: String) -> String {
         "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
