@@ -1,0 +1,77 @@
+import CascadeCore
+import CascadeEngine
+import CascadeMedia
+import CascadeTestSupport
+import Foundation
+import Testing
+
+/// The recording recipe in a supervised worker, fed by `cascade demo-feed` over SRT.
+@Suite(.serialized) struct RecordingWorkerTests {
+    /// Runs the demo feed as an SRT listener for the duration of `body`.
+    static func withDemoFeed(_ body: (SRTAddress) async throws -> Void) async throws {
+        let port = TestPaths.freeUDPPort()
+        let feed = Process()
+        feed.executableURL = URL(fileURLWithPath: TestPaths.cascadeExecutable)
+        feed.arguments = ["demo-feed", "--output", "srt://127.0.0.1:\(port)?mode=listener&latency=200", "--seconds", "120"]
+        feed.standardError = FileHandle.nullDevice
+        try feed.run()
+        defer {
+            feed.terminate()
+            feed.waitUntilExit()
+        }
+        try await Task.sleep(for: .seconds(1))
+        try await body(try SRTAddress(parsing: "srt://127.0.0.1:\(port)?mode=caller&latency=200"))
+    }
+
+    static func parts(in directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("part-") }.sorted().map { "\(directory)/\($0)" }
+    }
+
+    @Test func recordsPartsThatDecodeAndAddUp() async throws {
+        try await Self.withDemoFeed { source in
+            try await SupervisorTests.withSupervisor { supervisor, directory in
+                let recording = "\(directory)/recording"
+                try FileManager.default.createDirectory(atPath: recording, withIntermediateDirectories: true)
+                let pipeline = PipelineRecipes.recording(from: source, into: recording, partDuration: .seconds(4), firstPart: 0)
+                try await supervisor.start(WorkerSpec(id: "recorder", purpose: "recording", pipeline: pipeline))
+                let started = ContinuousClock.now
+                try await Task.sleep(for: .seconds(10))
+                let outcome = try await supervisor.stop("recorder")
+                let recorded = (ContinuousClock.now - started)
+                #expect(outcome.kind == .completed, "\(outcome)")
+                #expect(outcome.reachedEndOfStream)
+                let parts = try Self.parts(in: recording)
+                #expect(parts.count >= 2, "\(parts)")
+                var total = 0.0
+                for part in parts {
+                    let summary = try MP4Inspector.inspect(path: part)
+                    #expect(summary.videoCodec == "avc1" && summary.audioCodec == "mp4a" && summary.width == 640)
+                    #expect(summary.videoFrames == (try MediaProbe.decodedFrames(part)["h264"]), "\(part) decodes whole")
+                    total += summary.videoSeconds
+                }
+                let wall = Double(recorded.components.seconds)
+                #expect(total > wall - 3 && total <= wall + 1, "\(total) s recorded in about \(wall) s")
+            }
+        }
+    }
+
+    @Test func killedRecorderKeepsAllButTheLastSecond() async throws {
+        try await Self.withDemoFeed { source in
+            try await SupervisorTests.withSupervisor { supervisor, directory in
+                let recording = "\(directory)/recording"
+                try FileManager.default.createDirectory(atPath: recording, withIntermediateDirectories: true)
+                let pipeline = PipelineRecipes.recording(from: source, into: recording, partDuration: .seconds(60), firstPart: 7)
+                let worker = try await supervisor.start(WorkerSpec(id: "recorder", purpose: "recording", pipeline: pipeline))
+                try await Task.sleep(for: .seconds(6))
+                kill(worker.pid, SIGKILL)
+                let outcome = await supervisor.waitForExit("recorder")
+                #expect(outcome.kind == .crashed)
+                let parts = try Self.parts(in: recording)
+                #expect(parts.map { ($0 as NSString).lastPathComponent } == ["part-00007.mp4"], "numbering continues from firstPart")
+                let summary = try MP4Inspector.inspect(path: parts[0])
+                #expect(summary.videoSeconds >= 2.5, "\(summary.videoSeconds) s kept of about 5")
+                #expect((try MediaProbe.decodedFrames(parts[0])["h264"] ?? 0) >= summary.videoFrames)
+            }
+        }
+    }
+}
