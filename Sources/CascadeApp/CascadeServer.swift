@@ -95,15 +95,22 @@ public enum CascadeServer {
         logger: Logger,
         onRunning: @escaping @Sendable (Int) -> Void
     ) -> some ApplicationProtocol {
-        let router = makeRouter(HTTPDependencies(
+        var recordingSettings = RecordingService.Settings(directory: (configuration.dataDirectory as NSString).appendingPathComponent("recordings"))
+        recordingSettings.freeSpaceFloorBytes = configuration.recording.freeSpaceFloorBytes
+        recordingSettings.freeSpaceFloorFraction = configuration.recording.freeSpaceFloorFraction
+        let recordings = RecordingService(supervisor: supervisor, index: database, settings: recordingSettings, logger: logger)
+        var dependencies = HTTPDependencies(
             database: database, policy: AccessPolicy(tree: configuration.tree),
             supervisor: supervisor, requiredElements: configuration.requiredElements,
             bookingRules: configuration.bookingRules, zone: configuration.zone
-        ))
+        )
+        dependencies.recordings = recordings
+        dependencies.defaultPartSeconds = configuration.recording.partSeconds
         return Application(
-            router: router,
+            router: makeRouter(dependencies),
             configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Cascade"),
-            services: [supervisor],
+            // Shut down in reverse: HTTP, then recordings (finishing their parts), then the supervisor.
+            services: [supervisor, recordings],
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.http.port) },
             logger: logger
         )

@@ -16,11 +16,23 @@ public struct Configuration: Sendable {
     public var extraRequiredElements: [String]
     /// Limits for bookings.
     public var bookingRules: BookingRules
+    /// Part length and free-space floor for recordings.
+    public var recording: RecordingDefaults
     /// The default SRT passphrase for WAN hops (from `CASCADE_SRT_PASSPHRASE` when set).
     public var srtPassphrase: String?
 
     /// Every element /healthz checks.
     public var requiredElements: [String] { GStreamer.requiredElements + extraRequiredElements.filter { !GStreamer.requiredElements.contains($0) } }
+}
+
+/// How recordings are cut and guarded.
+public struct RecordingDefaults: Sendable {
+    /// Longest part, in seconds.
+    public var partSeconds = 600
+    /// Free-space floor in bytes …
+    public var freeSpaceFloorBytes: Int64 = 2 << 30
+    /// … or as a fraction of the disk, whichever is smaller.
+    public var freeSpaceFloorFraction = 0.05
 }
 
 /// A `host:port` pair.

@@ -23,7 +23,7 @@ public enum ConfigurationLoader {
             throw fail("", "YAML syntax error: \(oneLine(error))")
         }
         let root = try Section(parsed ?? [String: Any](), entry: "top level", file: path)
-        try root.allowOnly(["server", "media", "booking", "levels", "units", "halls"])
+        try root.allowOnly(["server", "media", "booking", "recording", "levels", "units", "halls"])
 
         let server = try root.section("server")
         try server.allowOnly(["http", "dataDir", "zone"])
@@ -48,6 +48,13 @@ public enum ConfigurationLoader {
         if let hours = try booking.int("maxDurationHours", in: 1...72) { rules.maximumDuration = Double(hours) * 3600 }
         if let minutes = try booking.int("defaultRehearsalMinutes", in: 0...240) { rules.defaultRehearsalMinutes = minutes }
         if let days = try booking.int("seriesCheckDays", in: 7...3660) { rules.seriesCheckHorizon = Double(days) * 86400 }
+
+        let recordingSection = try root.section("recording")
+        try recordingSection.allowOnly(["partMinutes", "freeSpaceFloorMB", "freeSpaceFloorPercent"])
+        var recording = RecordingDefaults()
+        if let minutes = try recordingSection.int("partMinutes", in: 1...240) { recording.partSeconds = minutes * 60 }
+        if let megabytes = try recordingSection.int("freeSpaceFloorMB", in: 0...10_000_000) { recording.freeSpaceFloorBytes = Int64(megabytes) << 20 }
+        if let percent = try recordingSection.int("freeSpaceFloorPercent", in: 0...100) { recording.freeSpaceFloorFraction = Double(percent) / 100 }
 
         let levels = try root.strings("levels")
         var units: [CascadeCore.Unit] = []
@@ -82,7 +89,7 @@ public enum ConfigurationLoader {
         }
         return Configuration(
             http: http, dataDirectory: try server.string("dataDir") ?? "./data", zone: zone, tree: tree,
-            extraRequiredElements: extraElements, bookingRules: rules, srtPassphrase: passphrase
+            extraRequiredElements: extraElements, bookingRules: rules, recording: recording, srtPassphrase: passphrase
         )
     }
 

@@ -59,6 +59,7 @@ public actor Supervisor: Service {
     private var exited: [WorkerSnapshot] = []
     private var nextQueryId = 1
     private var isShuttingDown = false
+    private var subscribers: [UUID: AsyncStream<SupervisorEvent>.Continuation] = [:]
 
     /// Creates a supervisor; `onEvent` sees every spawn, report and exit (keep it quick).
     public init(settings: Settings, logger: Logger, onEvent: @escaping @Sendable (SupervisorEvent) -> Void = { _ in }) {
@@ -268,6 +269,17 @@ public actor Supervisor: Service {
     }
 
     private func emit(_ id: String, _ kind: SupervisorEvent.Kind) {
-        onEvent(SupervisorEvent(workerId: id, kind: kind, at: Date()))
+        let event = SupervisorEvent(workerId: id, kind: kind, at: Date())
+        onEvent(event)
+        for (key, subscriber) in subscribers {
+            if case .terminated = subscriber.yield(event) { subscribers[key] = nil }
+        }
+    }
+
+    /// Every event from now on, until the returned stream is dropped.
+    public func subscribe() -> AsyncStream<SupervisorEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: SupervisorEvent.self, bufferingPolicy: .bufferingNewest(10_000))
+        subscribers[UUID()] = continuation  // dropped at the first event after the stream ends
+        return stream
     }
 }

@@ -17,6 +17,10 @@ public struct HTTPDependencies: Sendable {
     public var bookingRules: BookingRules
     /// The zone meetings are entered and shown in.
     public var zone: TimeZone
+    /// The recording service.
+    public var recordings: RecordingService?
+    /// Part length when a request gives none.
+    public var defaultPartSeconds = 600
 
     /// Creates the dependencies.
     public init(database: AppDatabase, policy: AccessPolicy, supervisor: Supervisor, requiredElements: [String],

@@ -49,10 +49,23 @@ public struct Problem: Error, Sendable, Codable, Equatable {
         Problem(status: .unprocessableContent, code: "invalid", detail: detail, field: field)
     }
 
+    /// Extra headers for the response (e.g. Content-Range on a 416).
+    var headers: [String: String]?
+
+    /// This problem with one more response header.
+    func withHeader(_ name: HTTPField.Name, _ value: String) -> Problem {
+        var copy = self
+        copy.headers = (headers ?? [:]).merging([name.rawName: value]) { $1 }
+        return copy
+    }
+
     /// The response carrying this problem as `application/problem+json`.
     func response(extraHeaders: HTTPFields = [:]) -> Response {
         var headers = extraHeaders
         headers[.contentType] = "application/problem+json"
+        for (name, value) in self.headers ?? [:] {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(self)) ?? Data("{}".utf8)

@@ -13,5 +13,6 @@ public func makeRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCon
     let meetings = MeetingRoutes(dependencies: dependencies)
     meetings.register(on: api)
     CalendarRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
+    RecordingRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     return router
 }

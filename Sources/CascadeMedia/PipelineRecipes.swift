@@ -20,8 +20,8 @@ public enum PipelineRecipes {
     }
 
     /// Records an MPEG-TS source over SRT without re-encoding into fragmented MP4 parts
-    /// (`part-00000.mp4`, …) of at most `partDuration`, 1-second fragments: a killed recorder loses at most
-    /// the fragment being written. Parts split at keyframes; `firstPart` continues a recording's numbering.
+    /// (`part-00000.mp4`, …) of at most `partDuration`, in half-second fragments: a killed recorder loses
+    /// the fragment being written and the GOP splitmuxsink holds back to choose where to split (≈1.5 s at a 1 s GOP). Parts split at keyframes; `firstPart` continues a recording's numbering.
     /// splitmuxsink posts `splitmuxsink-fragment-opened` / `-closed` element messages for the index.
     public static func recording(from source: SRTAddress, into directory: String, partDuration: Duration, firstPart: Int) -> String {
         let nanoseconds = partDuration.components.seconds * 1_000_000_000 + partDuration.components.attoseconds / 1_000_000_000
@@ -30,7 +30,7 @@ public enum PipelineRecipes {
         demux. ! video/x-h264 ! queue max-size-time=3000000000 ! h264parse ! parts.video \
         demux. ! audio/mpeg ! queue max-size-time=3000000000 ! aacparse ! parts.audio_0 \
         splitmuxsink name=parts async-finalize=true muxer-factory=mp4mux \
-        muxer-properties="properties,fragment-duration=1000" max-size-time=\(nanoseconds) \
+        muxer-properties="properties,fragment-duration=500" max-size-time=\(nanoseconds) \
         start-index=\(firstPart) location=\(quoted((directory as NSString).appendingPathComponent("part-%05d.mp4")))
         """
     }

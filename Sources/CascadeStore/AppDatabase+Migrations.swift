@@ -110,6 +110,42 @@ extension AppDatabase {
                 t.primaryKey(["seriesId", "occurrenceDate"])
             }
         }
+        migrator.registerMigration("v3-recordings") { db in
+            try db.create(table: "recording") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("meetingId", .text)
+                t.column("source", .text).notNull()
+                t.column("sourceURI", .text).notNull()
+                t.column("state", .text).notNull().check(sql: "state IN ('recording', 'stopped', 'failed')")
+                t.column("partSeconds", .integer).notNull().check { $0 > 0 }
+                t.column("startedAt", .datetime).notNull()
+                t.column("stoppedAt", .datetime)
+                t.column("reason", .text)
+                t.column("createdBy", .text).notNull()
+            }
+            try db.create(table: "recordingPart") { t in
+                t.column("recordingId", .integer).notNull().references("recording", onDelete: .restrict)
+                t.column("partIndex", .integer).notNull()
+                t.column("fileName", .text).notNull()
+                t.column("startedAt", .datetime).notNull()
+                t.column("durationSeconds", .double)
+                t.column("bytes", .integer)
+                t.column("videoCodec", .text)
+                t.column("audioCodec", .text)
+                t.column("width", .integer)
+                t.column("height", .integer)
+                t.column("sha256", .text)
+                t.column("state", .text).notNull().check(sql: "state IN ('recording', 'complete', 'partial', 'corrupt')")
+                t.primaryKey(["recordingId", "partIndex"])
+            }
+            try db.create(table: "recordingGap") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("recordingId", .integer).notNull().indexed().references("recording", onDelete: .restrict)
+                t.column("startAt", .datetime).notNull()
+                t.column("endAt", .datetime)
+                t.column("reason", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -9,18 +9,11 @@ import Testing
 @Suite(.serialized) struct RecordingWorkerTests {
     /// Runs the demo feed as an SRT listener for the duration of `body`.
     static func withDemoFeed(_ body: (SRTAddress) async throws -> Void) async throws {
-        let port = TestPaths.freeUDPPort()
-        let feed = Process()
-        feed.executableURL = URL(fileURLWithPath: TestPaths.cascadeExecutable)
-        feed.arguments = ["demo-feed", "--output", "srt://127.0.0.1:\(port)?mode=listener&latency=200", "--seconds", "120"]
-        feed.standardError = FileHandle.nullDevice
-        try feed.run()
-        defer {
-            feed.terminate()
-            feed.waitUntilExit()
-        }
+        let feed = DemoFeedProcess()
+        try feed.start()
+        defer { feed.stop() }
         try await Task.sleep(for: .seconds(1))
-        try await body(try SRTAddress(parsing: "srt://127.0.0.1:\(port)?mode=caller&latency=200"))
+        try await body(try SRTAddress(parsing: feed.callerURL))
     }
 
     static func parts(in directory: String) throws -> [String] {

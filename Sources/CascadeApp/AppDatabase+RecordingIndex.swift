@@ -1,0 +1,5 @@
+import CascadeEngine
+import CascadeStore
+
+/// The embedded database is the recording service's index.
+extension AppDatabase: RecordingIndex {}

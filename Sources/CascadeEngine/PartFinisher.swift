@@ -1,0 +1,43 @@
+import CascadeCore
+import CascadeMedia
+import Foundation
+
+/// Measures a part file (duration from its samples, codecs, SHA-256) on a dedicated thread: hashing a
+/// 10-minute part takes seconds and must not hold one of the cooperative pool's two threads.
+enum PartFinisher {
+    /// The part as the index should record it, given how it ended.
+    static func measure(path: String, index: Int, startedAt: Date, endedNormally: Bool) async -> RecordingPart {
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: measureNow(path: path, index: index, startedAt: startedAt, endedNormally: endedNormally))
+            }
+            thread.name = "cascade-part"
+            thread.start()
+        }
+    }
+
+    static func measureNow(path: String, index: Int, startedAt: Date, endedNormally: Bool) -> RecordingPart {
+        var part = RecordingPart(index: index, fileName: (path as NSString).lastPathComponent, startedAt: startedAt, state: .corrupt)
+        part.bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+        part.sha256 = sha256(path: path)
+        guard let summary = try? MP4Inspector.inspect(path: path), summary.videoFrames > 0 else { return part }
+        part.durationSeconds = summary.videoSeconds
+        part.videoCodec = summary.videoCodec
+        part.audioCodec = summary.audioCodec
+        part.width = summary.width
+        part.height = summary.height
+        part.state = endedNormally && summary.completeBytes == summary.fileBytes ? .complete : .partial
+        return part
+    }
+
+    /// The file's SHA-256, read in 1 MiB chunks.
+    static func sha256(path: String) -> String? {
+        guard let file = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? file.close() }
+        var hash = SHA256()
+        while let chunk = try? file.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hash.update(Array(chunk))
+        }
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

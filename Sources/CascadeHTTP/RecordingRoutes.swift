@@ -1,0 +1,189 @@
+import CascadeCore
+import CascadeEngine
+import CascadeStore
+import Foundation
+import Hummingbird
+
+/// `/api/v1/recordings`: start, stop, read and download recordings.
+struct RecordingRoutes {
+    let dependencies: HTTPDependencies
+    let meetings: MeetingRoutes
+
+    struct NewRecording: Decodable {
+        var source: String?
+        var relayId: String?
+        var meetingId: String?
+        var partSeconds: Int?
+    }
+
+    struct RecordingView: Encodable {
+        var id: String
+        var meetingId: String?
+        var source: String
+        var state: Recording.State
+        var startedAt: Date
+        var stoppedAt: Date?
+        var reason: String?
+        var totalSeconds: Double
+        var parts: [PartView]
+        var gaps: [RecordingGap]
+
+        struct PartView: Encodable {
+            var index: Int
+            var startedAt: Date
+            var durationSeconds: Double?
+            var bytes: Int64?
+            var sha256: String?
+            var videoCodec: String?
+            var audioCodec: String?
+            var width: Int?
+            var height: Int?
+            var state: RecordingPart.State
+            var url: String
+        }
+
+        init(_ recording: Recording) {
+            id = "r\(recording.id)"
+            meetingId = recording.meetingId
+            source = recording.source
+            state = recording.state
+            startedAt = recording.startedAt
+            stoppedAt = recording.stoppedAt
+            reason = recording.reason
+            totalSeconds = recording.totalSeconds
+            parts = recording.parts.map {
+                PartView(index: $0.index, startedAt: $0.startedAt, durationSeconds: $0.durationSeconds, bytes: $0.bytes, sha256: $0.sha256,
+                         videoCodec: $0.videoCodec, audioCodec: $0.audioCodec, width: $0.width, height: $0.height, state: $0.state,
+                         url: "/api/v1/recordings/r\(recording.id)/parts/\($0.index)")
+            }
+            gaps = recording.gaps
+        }
+    }
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.post("recordings") { request, context in
+            let principal = try context.requirePrincipal()
+            try dependencies.authorize(principal, .operateMedia)
+            let body = try await JSONBody.decode(NewRecording.self, from: request, allowedFields: ["source", "relayId", "meetingId", "partSeconds"])
+            if body.relayId != nil {
+                throw Problem.unprocessable("recording a relay's feed needs relays, which this server does not run yet; give the relay's source instead", field: "relayId")
+            }
+            guard let source = body.source else { throw Problem.badRequest("field \"source\" is required", field: "source") }
+            let partSeconds = try body.partSeconds.map { seconds in
+                guard (5...14_400).contains(seconds) else { throw Problem.unprocessable("partSeconds must be 5–14400", field: "partSeconds") }
+                return seconds
+            } ?? dependencies.defaultPartSeconds
+            if let meetingId = body.meetingId {
+                guard let reference = MeetingReference(meetingId), let meeting = try dependencies.database.meeting(reference) else {
+                    throw Problem.unprocessable("no meeting \(meetingId)", field: "meetingId")
+                }
+                try dependencies.authorize(principal, .operateMedia, onUnit: meeting.details.organiserUnitId)
+            } else {
+                try dependencies.authorize(principal, .operateMedia, onUnit: dependencies.policy.tree.units.first?.id)
+            }
+            let id: Int64
+            do {
+                id = try await service().start(source: source, meetingId: body.meetingId, partSeconds: partSeconds, actor: principal.name)
+            } catch let error as RecordingError {
+                switch error.code {
+                case .insufficientStorage: throw Problem(status: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), code: error.code.rawValue, detail: error.message)
+                case .invalidSource: throw Problem.unprocessable(error.message, field: "source")
+                case .unknownRecording: throw Problem.notFound(error.message)
+                }
+            }
+            var response = try JSONResponse.make(RecordingView(try recording(id)), status: .created)
+            response.headers[.location] = "/api/v1/recordings/r\(id)"
+            return response
+        }
+        group.get("recordings") { _, context in
+            let principal = try context.requirePrincipal()
+            try dependencies.authorize(principal, .readMeetings)
+            let visible = try dependencies.database.recordings().filter { isVisible($0, to: principal) }
+            return try JSONResponse.make(visible.map(RecordingView.init))
+        }
+        group.get("recordings/:id") { _, context in
+            let principal = try context.requirePrincipal()
+            return try JSONResponse.make(RecordingView(try visibleRecording(try context.parameters.require("id"), principal)))
+        }
+        group.delete("recordings/:id") { _, context in
+            let principal = try context.requirePrincipal()
+            let recording = try visibleRecording(try context.parameters.require("id"), principal)
+            try dependencies.authorize(principal, .operateMedia)
+            try await service().stop(recording.id, actor: principal.name)
+            return try JSONResponse.make(RecordingView(try self.recording(recording.id)))
+        }
+        group.get("recordings/:id/parts/:index") { request, context in
+            let principal = try context.requirePrincipal()
+            let recording = try visibleRecording(try context.parameters.require("id"), principal)
+            guard let index = Int(try context.parameters.require("index")), let part = recording.parts.first(where: { $0.index == index }) else {
+                throw Problem.notFound("recording r\(recording.id) has no such part (it has \(recording.parts.count))")
+            }
+            return try partResponse(recording, part, request: request)
+        }
+    }
+
+    private func partResponse(_ recording: Recording, _ part: RecordingPart, request: Request) throws -> Response {
+        let path = (try service().directory(of: recording.id) as NSString).appendingPathComponent(part.fileName)
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let size = (attributes[.size] as? NSNumber)?.int64Value else {
+            throw Problem.notFound("the file of part \(part.index) is missing; run cascade recordings verify")
+        }
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        // A closed part is named by its hash; one still growing by its size and time (weak).
+        let etag = part.state == .recording ? "W/\"\(size)-\(Int(modified))\"" : "\"\(part.sha256 ?? "\(size)")\""
+        var headers: HTTPFields = [.contentType: "video/mp4", .acceptRanges: "bytes", .eTag: etag]
+        if let match = request.headers[.ifNoneMatch], match == etag {
+            return Response(status: .notModified, headers: headers)
+        }
+        let first: Int64, last: Int64, status: HTTPResponse.Status
+        switch ByteRange.resolve(request.headers[.range], size: size) {
+        case .whole:
+            (first, last, status) = (0, size - 1, .ok)
+        case .part(let from, let to):
+            (first, last, status) = (from, to, .partialContent)
+            headers[.contentRange] = "bytes \(from)-\(to)/\(size)"
+        case .unsatisfiable(let reason):
+            throw Problem(status: .rangeNotSatisfiable, code: "range-not-satisfiable", detail: reason).withHeader(.contentRange, "bytes */\(size)")
+        case .malformed(let reason):
+            throw Problem.badRequest(reason, field: "Range")
+        }
+        let length = max(0, last - first + 1)
+        headers[.contentLength] = String(length)
+        return Response(status: status, headers: headers, body: ResponseBody(contentLength: Int(length)) { writer in
+            guard let file = FileHandle(forReadingAtPath: path) else { return }
+            defer { try? file.close() }
+            try file.seek(toOffset: UInt64(first))
+            var remaining = length
+            while remaining > 0 {
+                guard let chunk = try file.read(upToCount: Int(min(remaining, 256 << 10))), !chunk.isEmpty else { break }
+                try await writer.write(ByteBuffer(bytes: chunk))
+                remaining -= Int64(chunk.count)
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    private func service() throws -> RecordingService {
+        guard let recordings = dependencies.recordings else { throw Problem(status: .serviceUnavailable, code: "unavailable", detail: "recording is not running") }
+        return recordings
+    }
+
+    private func recording(_ id: Int64) throws -> Recording {
+        guard let recording = try dependencies.database.recording(id) else { throw Problem.notFound("no recording r\(id)") }
+        return recording
+    }
+
+    private func visibleRecording(_ text: String, _ principal: Principal) throws -> Recording {
+        try dependencies.authorize(principal, .readMeetings)
+        guard text.hasPrefix("r"), let id = Int64(text.dropFirst()) else { throw Problem.notFound("no recording \(text)") }
+        let recording = try recording(id)
+        guard isVisible(recording, to: principal) else { throw Problem.forbidden("recording \(text) belongs to no meeting of your subtree") }
+        return recording
+    }
+
+    private func isVisible(_ recording: Recording, to principal: Principal) -> Bool {
+        guard principal.scopeUnitId != nil else { return true }
+        guard let meetingId = recording.meetingId, let reference = MeetingReference(meetingId),
+              let meeting = try? dependencies.database.meeting(reference) else { return false }
+        return meetings.isVisible(meeting, to: principal)
+    }
+}
