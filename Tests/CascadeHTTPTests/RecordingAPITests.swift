@@ -1,3 +1,4 @@
+import CascadeApp
 import CascadeCore
 import CascadeStore
 import CascadeTestSupport
@@ -213,6 +214,39 @@ import Testing
             #expect(refused.status == 507)
             #expect((refused.json["detail"] as? String)?.contains("below the floor") == true)
             #expect(try await client.send("GET", "/api/v1/recordings", token: token).jsonArray.isEmpty, "nothing is written")
+        }
+    }
+
+    @Test func recordingStopsCleanlyBeforeTheDiskFills() async throws {
+        let mount = try TestPaths.makeTemporaryDirectory()
+        let mounted = try Command.run("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mount])
+        try #require(mounted.status == 0, "a small tmpfs stands in for a nearly full disk: \(mounted.errorOutput)")
+        defer { _ = try? Command.run("umount", [mount]) }
+        let config = "\(mount)/cascade.yaml"
+        let demo = try String(contentsOfFile: TestPaths.demoConfiguration, encoding: .utf8)
+        try (demo + "\nrecording: {freeSpaceFloorMB: 6, freeSpaceFloorPercent: 100}\n").write(toFile: config, atomically: true, encoding: .utf8)
+        var configuration = try ConfigurationLoader.load(path: config)
+        configuration.dataDirectory = "\(mount)/data"
+        let database = try AppDatabase.open(dataDirectory: configuration.dataDirectory, passwordCost: 4)
+        try database.syncTopology(configuration.tree)
+        let token = try Self.admin(database)
+        let feed = DemoFeedProcess()
+        try feed.start()
+        defer { feed.stop() }
+        let dataDirectory = configuration.dataDirectory
+        try await withInProcessServer(configuration, database: database) { client in
+            let created = try await client.send("POST", "/api/v1/recordings", token: token, json: #"{"source":"\#(feed.callerURL)"}"#)
+            #expect(created.status == 201, "\(created.text)")
+            let id = try #require(created.json["id"] as? String)
+            let ended = try await Self.waitFor(client, id, token: token, timeout: .seconds(90)) { $0["state"] as? String != "recording" }
+            #expect(ended["state"] as? String == "stopped")
+            #expect((ended["reason"] as? String)?.contains("below the floor") == true, "\(ended)")
+            let parts = Self.parts(ended)
+            #expect(!parts.isEmpty)
+            #expect(parts.allSatisfy { $0["state"] as? String == "complete" }, "the last part is finalised: \(parts)")
+            let path = "\(dataDirectory)/recordings/\(id)/\(RecordingPart.fileName(0))"
+            #expect((try MediaProbe.decodedFrames(path)["h264"] ?? 0) > 25)
+            #expect(try database.auditEntries(limit: 50).contains { $0.action == "recording.disk-alarm" })
         }
     }
 }
