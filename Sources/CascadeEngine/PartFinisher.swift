@@ -19,7 +19,7 @@ enum PartFinisher {
     static func measureNow(path: String, index: Int, startedAt: Date, endedNormally: Bool) -> RecordingPart {
         var part = RecordingPart(index: index, fileName: (path as NSString).lastPathComponent, startedAt: startedAt, state: .corrupt)
         part.bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
-        part.sha256 = sha256(path: path)
+        part.sha256 = FileDigest.sha256(path: path)
         guard let summary = try? MP4Inspector.inspect(path: path), summary.videoFrames > 0 else { return part }
         part.durationSeconds = summary.videoSeconds
         part.videoCodec = summary.videoCodec
@@ -28,16 +28,5 @@ enum PartFinisher {
         part.height = summary.height
         part.state = endedNormally && summary.completeBytes == summary.fileBytes ? .complete : .partial
         return part
-    }
-
-    /// The file's SHA-256, read in 1 MiB chunks.
-    static func sha256(path: String) -> String? {
-        guard let file = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? file.close() }
-        var hash = SHA256()
-        while let chunk = try? file.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hash.update(Array(chunk))
-        }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -151,3 +151,43 @@ enum LocalDateText {
         return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
     }
 }
+
+/// `cascade recordings …` against a real server process and its data directory.
+@Suite(.serialized) struct RecordingsCommandTests {
+    @Test func startStopShowAndVerifyFromTheCommandLine() async throws {
+        let data = try TestPaths.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let config = ["--config", TestPaths.demoConfiguration, "--data-dir", data]
+        _ = try Command.run(TestPaths.cascadeExecutable, ["user", "add", "kt", "--role", "technician"] + config)
+        let token = try Command.run(TestPaths.cascadeExecutable, ["token", "issue", "kt"] + config).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let feed = DemoFeedProcess()
+        try feed.start()
+        defer { feed.stop() }
+        let server = try ServerProcess(dataDirectory: data)
+        defer { _ = server.terminate() }
+        let connection = ["--server", "http://127.0.0.1:\(server.port)", "--token", token]
+        let started = try Command.run(TestPaths.cascadeExecutable, ["recordings", "start", "--source", feed.callerURL] + connection)
+        #expect(started.status == 0, "\(started.errorOutput)")
+        #expect(started.output.hasPrefix("Recording r1 started"))
+        try await Task.sleep(for: .seconds(6))
+        let stopped = try Command.run(TestPaths.cascadeExecutable, ["recordings", "stop", "r1"] + connection)
+        #expect(stopped.output.hasPrefix("Stopped r1  stopped"), "\(stopped.output)\(stopped.errorOutput)")
+        let shown = try Command.run(TestPaths.cascadeExecutable, ["recordings", "show", "r1"] + connection)
+        #expect(shown.output.contains("part 0") && shown.output.contains("complete"))
+        #expect(try Command.run(TestPaths.cascadeExecutable, ["recordings", "list"] + connection).output.hasPrefix("r1  stopped"))
+
+        let verified = try Command.run(TestPaths.cascadeExecutable, ["recordings", "verify"] + config)
+        #expect(verified.status == 0)
+        #expect(verified.output.contains("files and index agree"), "\(verified.output)")
+
+        let folder = "\(data)/recordings/r1"
+        try FileManager.default.removeItem(atPath: "\(folder)/part-00000.mp4")
+        try Data("stray".utf8).write(to: URL(fileURLWithPath: "\(folder)/part-00099.mp4"))
+        let broken = try Command.run(TestPaths.cascadeExecutable, ["recordings", "verify"] + config)
+        #expect(broken.status == 1)
+        #expect(broken.output.contains("the index lists part-00000.mp4 but the file is gone"))
+        #expect(broken.output.contains("part-00099.mp4 is on disk but not in the index"))
+        let missing = try Command.run(TestPaths.cascadeExecutable, ["recordings", "show", "r404"] + connection)
+        #expect(missing.errorOutput == "cascade: no recording r404\n")
+    }
+}
