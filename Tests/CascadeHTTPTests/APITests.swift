@@ -188,10 +188,10 @@ import Yams
             let paths = try #require(parsed["paths"] as? [String: [String: Any]])
             let admin = try Self.token(database, "admin1", .admin)
             for (path, operations) in paths {
-                let concrete = path.replacingOccurrences(of: "{id}", with: path.contains("units") ? "dak-nong" : path.contains("halls") ? "hall-cu-jut" : path.contains("meetings") ? "m999" : "none")
+                let concrete = path.replacingOccurrences(of: "{id}", with: path.contains("units") ? "dak-nong" : path.contains("halls") ? "hall-cu-jut" : path.contains("meetings") ? "m999" : path.contains("recordings") ? "r999" : "none").replacingOccurrences(of: "{index}", with: "0")
                 for method in operations.keys where method == "get" {
                     let result = try await client.send("GET", concrete, token: admin)
-                    #expect(result.status != 404 || concrete.hasSuffix("/none") || concrete.hasSuffix("/m999"), "documented route \(path) is missing")
+                    #expect(result.status != 404 || concrete.hasSuffix("/none") || concrete.hasSuffix("/m999") || concrete.contains("/r999"), "documented route \(path) is missing")
                     #expect(result.status != 404 || result.json["code"] as? String == "not-found" && !(result.json["detail"] as? String ?? "").hasPrefix("no route"))
                     #expect(result.status < 500)
                 }
@@ -199,7 +199,8 @@ import Yams
             let served = ["/healthz", "/openapi.yaml", "/", "/auth/token", "/api/v1/me", "/api/v1/units", "/api/v1/units/{id}", "/api/v1/halls",
                           "/api/v1/halls/{id}", "/api/v1/users", "/api/v1/audit", "/api/v1/workers", "/api/v1/workers/{id}", "/api/v1/demo-feeds",
                           "/api/v1/meetings", "/api/v1/meetings/{id}", "/api/v1/agenda", "/api/v1/halls/{id}/busy", "/api/v1/units/{id}/busy",
-                          "/api/v1/units/{id}/calendar.ics", "/api/v1/halls/{id}/calendar.ics"]
+                          "/api/v1/units/{id}/calendar.ics", "/api/v1/halls/{id}/calendar.ics",
+                          "/api/v1/recordings", "/api/v1/recordings/{id}", "/api/v1/recordings/{id}/parts/{index}"]
             #expect(Set(paths.keys) == Set(served), "the document and the router list the same routes")
         }
     }
