@@ -74,12 +74,6 @@ public actor RecordingService: Service {
         root = settings.directory
     }
 
-    /// Changes the free-space floor (bytes) at run time.
-    public func setFreeSpaceFloor(bytes: Int64) {
-        settings.freeSpaceFloorBytes = bytes
-        settings.freeSpaceFloorFraction = 1
-    }
-
     /// Starts recording `source` (an SRT URL) into parts of `partSeconds`.
     public func start(source: String, meetingId: String?, partSeconds: Int, actor: String) throws -> Int64 {
         let address: SRTAddress

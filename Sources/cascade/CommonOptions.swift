@@ -53,3 +53,16 @@ func makeLogger(_ label: String) -> Logger {
     logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
     return logger
 }
+
+/// Prints a command's lines. A refusal report (several lines) goes to stderr whole; any other error
+/// becomes one line on stderr; both exit 1.
+func printLines(_ body: () async throws -> [String]) async throws {
+    do {
+        for line in try await body() { print(line) }
+    } catch let report as MeetingCommands.Report {
+        FileHandle.standardError.write(Data((report.lines.joined(separator: "\n") + "\n").utf8))
+        throw ExitCode.failure
+    } catch {
+        let _: Void = try failingOnOneLine { throw error }
+    }
+}

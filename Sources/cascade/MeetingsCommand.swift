@@ -63,7 +63,7 @@ struct MeetingsCommand: AsyncParsableCommand {
             booking.until = until
             booking.count = count
             let client = try connection.client()
-            try await printing { try await MeetingCommands.book(booking, client: client) }
+            try await printLines { try await MeetingCommands.book(booking, client: client) }
         }
     }
 
@@ -78,7 +78,7 @@ struct MeetingsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try connection.client()
-            try await printing { try await MeetingCommands.list(from: from, to: to, unit: unit, hall: hall, text: text, client: client) }
+            try await printLines { try await MeetingCommands.list(from: from, to: to, unit: unit, hall: hall, text: text, client: client) }
         }
     }
 
@@ -89,7 +89,7 @@ struct MeetingsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try connection.client()
-            try await printing { try await MeetingCommands.show(id, client: client) }
+            try await printLines { try await MeetingCommands.show(id, client: client) }
         }
     }
 
@@ -101,19 +101,7 @@ struct MeetingsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try connection.client()
-            try await printing { try await MeetingCommands.cancel(id, scope: scope, client: client) }
+            try await printLines { try await MeetingCommands.cancel(id, scope: scope, client: client) }
         }
-    }
-}
-
-/// Prints the lines of a command; a multi-line report goes to stderr in full, then exit 1.
-private func printing(_ body: () async throws -> [String]) async throws {
-    do {
-        for line in try await body() { print(line) }
-    } catch let report as MeetingCommands.Report {
-        FileHandle.standardError.write(Data((report.lines.joined(separator: "\n") + "\n").utf8))
-        throw ExitCode.failure
-    } catch {
-        let _: Void = try failingOnOneLine { throw error }
     }
 }

@@ -66,9 +66,3 @@ struct RecordingsCommand: AsyncParsableCommand {
         }
     }
 }
-
-/// Prints a command's lines; an error becomes one line on stderr and exit 1.
-func printLines(_ body: () async throws -> [String]) async throws {
-    let lines = try await failingOnOneLine { try await body() }
-    lines.forEach { print($0) }
-}
