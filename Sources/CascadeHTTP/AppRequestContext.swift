@@ -7,11 +7,14 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``BearerAuthMiddleware`` on every `/api/v1` request.
     public var principal: Principal?
+    /// The client's IP address, for throttling sign-in attempts.
+    public let clientAddress: String?
 
     /// Creates a context for a new request.
     public init(source: Source) {
         coreContext = .init(source: source)
         principal = nil
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The authenticated user; only `/api/v1` routes may call this.

@@ -5,6 +5,9 @@ import Hummingbird
 /// `POST /auth/token`: exchange a name and password for a bearer token (the web UI's login).
 struct SessionRoutes {
     let database: AppDatabase
+    /// Five failures lock one name; an office behind one address gets more room before it is slowed.
+    let nameThrottle = LoginThrottle(limit: 5)
+    let addressThrottle = LoginThrottle(limit: 30)
 
     struct Login: Decodable {
         var name: String
@@ -18,11 +21,19 @@ struct SessionRoutes {
     }
 
     func register(on router: Router<AppRequestContext>) {
-        router.post("auth/token") { request, _ in
+        router.post("auth/token") { request, context in
             let login = try await JSONBody.decode(Login.self, from: request, allowedFields: ["name", "password", "label"])
+            let name = login.name.lowercased(), address = context.clientAddress ?? "unknown"
+            if let wait = [nameThrottle.retryAfter([name]), addressThrottle.retryAfter([address])].compactMap({ $0 }).max() {
+                throw Problem(status: .tooManyRequests, code: "too-many-attempts", detail: "too many failed sign-ins; try again in \(wait) s")
+                    .withHeader(.retryAfter, String(wait))
+            }
             guard let principal = try database.verifyPassword(name: login.name, password: login.password) else {
+                nameThrottle.recordFailure([name])
+                addressThrottle.recordFailure([address])
                 throw Problem.unauthorized("the name or password is wrong")
             }
+            nameThrottle.recordSuccess(name)
             let label = String((login.label ?? "login").prefix(100))
             let token = try database.issueToken(forUser: principal.name, label: label, actor: principal.name)
             return try JSONResponse.make(IssuedToken(token: token, user: principal), status: .created)

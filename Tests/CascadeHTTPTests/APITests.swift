@@ -133,6 +133,21 @@ import Yams
         }
     }
 
+    @Test func repeatedWrongPasswordsLockTheNameForAWhile() async throws {
+        try await withInProcessServer { client, database, _ in
+            try database.createUser(name: "vp", role: .secretariat, unitId: nil, password: "the right password", actor: "test")
+            try database.createUser(name: "kt", role: .technician, unitId: nil, password: "another right password", actor: "test")
+            for _ in 0..<5 {
+                #expect(try await client.send("POST", "/auth/token", json: #"{"name":"vp","password":"guess"}"#).status == 401)
+            }
+            let locked = try await client.send("POST", "/auth/token", json: #"{"name":"vp","password":"the right password"}"#)
+            #expect(locked.status == 429)
+            #expect(Int(locked.headers["retry-after"] ?? "") ?? 0 > 0)
+            #expect(locked.headers["content-type"] == "application/problem+json")
+            _ = try await client.login("kt", "another right password")
+        }
+    }
+
     @Test func healthReportsDatabaseAndGStreamer() async throws {
         try await withInProcessServer { client, _, _ in
             let health = try await client.send("GET", "/healthz")
