@@ -49,8 +49,12 @@ public struct Problem: Error, Sendable, Codable, Equatable {
         Problem(status: .unprocessableContent, code: "invalid", detail: detail, field: field)
     }
 
-    /// Extra headers for the response (e.g. Content-Range on a 416).
+    /// Extra headers for the response (e.g. Content-Range on a 416); never part of the body.
     var headers: [String: String]?
+
+    private enum CodingKeys: String, CodingKey {
+        case type, title, status, detail, code, field, conflicts, suggestions
+    }
 
     /// This problem with one more response header.
     func withHeader(_ name: HTTPField.Name, _ value: String) -> Problem {

@@ -2,6 +2,7 @@ import CascadeCore
 import Foundation
 import GRDB
 import HummingbirdBcrypt
+import Synchronization
 
 /// The embedded database: one WAL-mode pool per process, migrated on open.
 ///
@@ -12,7 +13,8 @@ public final class AppDatabase: Sendable {
     /// The bcrypt cost for new password hashes (12 in production; tests may lower it).
     let passwordCost: UInt8
     /// A hash checked against when a login names no user, so timing does not reveal which names exist.
-    let unknownUserHash: String
+    /// Made on the first such login, not at every open: the CLI opens the database too.
+    private let unknownUserHashStorage = Mutex<String?>(nil)
 
     /// Opens (creating if needed) the database file at `path` and applies pending migrations.
     public init(path: String, passwordCost: UInt8 = 12) throws(StoreError) {
@@ -26,7 +28,15 @@ public final class AppDatabase: Sendable {
             throw StoreError(.unavailable, "cannot open the database at \(path): \(error)")
         }
         self.passwordCost = passwordCost
-        unknownUserHash = Bcrypt.hash(Secrets.password(), cost: passwordCost)
+    }
+
+    var unknownUserHash: String {
+        unknownUserHashStorage.withLock { stored in
+            if let stored { return stored }
+            let hash = Bcrypt.hash(Secrets.password(), cost: passwordCost)
+            stored = hash
+            return hash
+        }
     }
 
     /// Opens `cascade.sqlite` inside `dataDirectory`, creating the directory if needed.

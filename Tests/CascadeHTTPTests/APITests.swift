@@ -144,6 +144,7 @@ import Yams
             #expect(locked.status == 429)
             #expect(Int(locked.headers["retry-after"] ?? "") ?? 0 > 0)
             #expect(locked.headers["content-type"] == "application/problem+json")
+            #expect(Set(locked.json.keys) == ["type", "title", "status", "detail", "code"], "an RFC 9457 body: \(locked.text)")
             _ = try await client.login("kt", "another right password")
         }
     }

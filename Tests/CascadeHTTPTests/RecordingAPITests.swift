@@ -165,6 +165,7 @@ import Testing
             let beyond = try await client.send("GET", url, token: token, headers: ["Range": "bytes=\(file.count)-"])
             #expect(beyond.status == 416)
             #expect(beyond.headers["content-range"] == "bytes */\(file.count)")
+            #expect(beyond.json["headers"] == nil && beyond.json["status"] as? Int == 416, "headers travel as headers, not in the problem body")
             #expect(try await client.send("GET", url, token: token, headers: ["Range": "bytes=0-1,5-9"]).status == 416)
             #expect(try await client.send("GET", url, token: token, headers: ["Range": "pages=1-2"]).status == 400)
             #expect(try await client.send("GET", url, token: token, headers: ["Range": "bytes=9-1"]).status == 400)
