@@ -134,6 +134,13 @@ public actor Supervisor: Service {
         }
     }
 
+    /// Sends a command to a running worker; false when it is not running or not yet connected.
+    @discardableResult
+    public func send(_ command: WorkerCommand, to id: String) -> Bool {
+        guard let channel = workers[id]?.channel else { return false }
+        return channel.send(command)
+    }
+
     /// Stops a worker: end-of-stream first, SIGKILL if it has not exited within `timeout`.
     public func stop(_ id: String, timeout: Duration? = nil) async throws(EngineError) -> WorkerOutcome {
         if let outcome = exited.first(where: { $0.id == id })?.outcome, workers[id] == nil { return outcome }
@@ -209,7 +216,7 @@ public actor Supervisor: Service {
         case .endOfStream: _ = workers[id]?.lifecycle.handle(.endOfStream)
         case .statistics(_, let values): workers[id]?.statistics = values
         case .reply(let requestId, let value): workers[id]?.pendingQueries.removeValue(forKey: requestId)?.resume(returning: value)
-        case .hello, .warning, .element: break
+        case .hello, .warning, .element, .relayEvent, .relayStatistics: break
         }
         emit(id, .report(report))
     }
@@ -237,7 +244,11 @@ public actor Supervisor: Service {
             switch action {
             case .sendStart:
                 let interval = worker.spec.statisticsInterval.map { Int($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) } ?? 0
-                worker.channel?.send(WorkerCommand.start(pipeline: worker.spec.pipeline, probes: worker.spec.probes, statisticsIntervalMs: interval))
+                if let relay = worker.spec.relay {
+                    worker.channel?.send(WorkerCommand.startRelay(relay))
+                } else {
+                    worker.channel?.send(WorkerCommand.start(pipeline: worker.spec.pipeline, probes: worker.spec.probes, statisticsIntervalMs: interval))
+                }
             case .sendStop:
                 let timeout = stopTimeout ?? settings.stopTimeout
                 worker.channel?.send(WorkerCommand.stop(timeoutMs: Int(timeout.components.seconds * 1000)))

@@ -12,6 +12,8 @@ public struct WorkerSpec: Sendable {
     public var probes: [StatisticsProbe]
     /// How often statistics are reported; `nil` for never.
     public var statisticsInterval: Duration?
+    /// For a relay worker: the hop to run instead of `pipeline`.
+    public var relay: RelaySpec?
 
     /// Creates a spec.
     public init(id: String, purpose: String, pipeline: String, probes: [StatisticsProbe] = [], statisticsInterval: Duration? = nil) {
@@ -20,5 +22,11 @@ public struct WorkerSpec: Sendable {
         self.pipeline = pipeline
         self.probes = probes
         self.statisticsInterval = statisticsInterval
+    }
+
+    /// A relay hop's worker.
+    public init(id: String, relay: RelaySpec) {
+        self.init(id: id, purpose: "relay", pipeline: "")
+        self.relay = relay
     }
 }

@@ -4,6 +4,8 @@ public struct MediaError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Code: String, Sendable {
         /// The pipeline description could not be parsed or an element is missing.
         case invalidPipeline = "invalid-pipeline"
+        /// A source or destination URI is malformed or of an unsupported kind.
+        case invalidSource = "invalid-source"
         /// The pipeline refused to start.
         case startFailed = "start-failed"
         /// A socket operation failed.

@@ -118,6 +118,17 @@ public final class Pipeline: Sendable {
         }
     }
 
+    /// Runs `body` with the pipeline element, for the media module's own C helpers.
+    func withElement<Result>(_ body: (UnsafeMutablePointer<GstElement>) -> Result) -> Result {
+        body(element)
+    }
+
+    /// Sets `property` of the element named `elementName` from its string form; false when the element does not exist.
+    @discardableResult
+    public func setProperty(element elementName: String, property: String, value: String) -> Bool {
+        cascade_set_property(element, elementName, property, value) != 0
+    }
+
     /// The stream position, when the pipeline knows it.
     public var position: Duration? {
         let nanoseconds = cascade_position_ns(element)

@@ -33,6 +33,12 @@ public enum WorkerCommand: Sendable, Hashable {
     case stop(timeoutMs: Int)
     /// Read one property now; answered by a ``WorkerReport/reply(requestId:value:)``.
     case query(requestId: Int, element: String, property: String)
+    /// Run a relay hop; it reports ``WorkerReport/relayEvent(_:)`` and, every second, ``WorkerReport/relayStatistics(_:)``.
+    case startRelay(RelaySpec)
+    /// Add a hall to the running relay.
+    case addHall(RelayOutput)
+    /// Remove a hall from the running relay.
+    case removeHall(hallId: String)
 }
 
 /// What a worker tells the supervisor.
@@ -53,10 +59,14 @@ public enum WorkerReport: Sendable, Hashable {
     case statistics(positionMs: Int64?, values: [String: PropertyValue])
     /// The answer to a query (`nil` when the element or property does not exist).
     case reply(requestId: Int, value: PropertyValue?)
+    /// A relay hop event (source lost or live, a hall connected, refused, …).
+    case relayEvent(RelayEvent)
+    /// A relay hop's statistics, every second.
+    case relayStatistics(RelayStatistics)
 }
 
 extension WorkerCommand: Codable {
-    private enum Keys: String, CodingKey { case type, pipeline, probes, statisticsIntervalMs, timeoutMs, requestId, element, property }
+    private enum Keys: String, CodingKey { case type, pipeline, probes, statisticsIntervalMs, timeoutMs, requestId, element, property, relay, hall, hallId }
 
     /// Decodes `{"type": …, …}`.
     public init(from decoder: any Decoder) throws {
@@ -75,6 +85,9 @@ extension WorkerCommand: Codable {
                 element: try c.decode(String.self, forKey: .element),
                 property: try c.decode(String.self, forKey: .property)
             )
+        case "startRelay": self = .startRelay(try c.decode(RelaySpec.self, forKey: .relay))
+        case "addHall": self = .addHall(try c.decode(RelayOutput.self, forKey: .hall))
+        case "removeHall": self = .removeHall(hallId: try c.decode(String.self, forKey: .hallId))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown command \(other)")
         }
@@ -97,6 +110,15 @@ extension WorkerCommand: Codable {
             try c.encode(requestId, forKey: .requestId)
             try c.encode(element, forKey: .element)
             try c.encode(property, forKey: .property)
+        case .startRelay(let spec):
+            try c.encode("startRelay", forKey: .type)
+            try c.encode(spec, forKey: .relay)
+        case .addHall(let output):
+            try c.encode("addHall", forKey: .type)
+            try c.encode(output, forKey: .hall)
+        case .removeHall(let hallId):
+            try c.encode("removeHall", forKey: .type)
+            try c.encode(hallId, forKey: .hallId)
         }
     }
 }
@@ -104,7 +126,7 @@ extension WorkerCommand: Codable {
 extension WorkerReport: Codable {
     private enum Keys: String, CodingKey {
         case type, workerId, pid, protocolVersion, isRunning, from, to, element, message, debug
-        case source, name, fields, positionMs, values, requestId, value
+        case source, name, fields, positionMs, values, requestId, value, event, statistics
     }
 
     /// Decodes `{"type": …, …}`.
@@ -137,6 +159,8 @@ extension WorkerReport: Codable {
             )
         case "reply":
             self = .reply(requestId: try c.decode(Int.self, forKey: .requestId), value: try c.decodeIfPresent(PropertyValue.self, forKey: .value))
+        case "relayEvent": self = .relayEvent(try c.decode(RelayEvent.self, forKey: .event))
+        case "relayStatistics": self = .relayStatistics(try c.decode(RelayStatistics.self, forKey: .statistics))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown report \(other)")
         }
@@ -176,6 +200,12 @@ extension WorkerReport: Codable {
             try c.encode("reply", forKey: .type)
             try c.encode(requestId, forKey: .requestId)
             try c.encodeIfPresent(value, forKey: .value)
+        case .relayEvent(let event):
+            try c.encode("relayEvent", forKey: .type)
+            try c.encode(event, forKey: .event)
+        case .relayStatistics(let statistics):
+            try c.encode("relayStatistics", forKey: .type)
+            try c.encode(statistics, forKey: .statistics)
         }
     }
 }

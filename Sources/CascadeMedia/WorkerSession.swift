@@ -10,6 +10,8 @@ struct WorkerSession {
     private let startTimeout: Duration
     private var channel: LineChannel?
     private var pipeline: Pipeline?
+    /// Set when the worker runs a relay hop; `pipeline` is then the relay's output.
+    private var relay: Relay?
     private var probes: [StatisticsProbe] = []
     private var statisticsInterval: Duration?
     private var lastStatistics: ContinuousClock.Instant?
@@ -59,7 +61,31 @@ struct WorkerSession {
                 exitCode = .invalidPipeline
                 return nil
             }
+        case .startRelay(let spec):
+            guard pipeline == nil else { return nil }
+            do {
+                let started = try Relay(spec: spec)
+                relay = started
+                pipeline = started.output
+                return started.output
+            } catch {
+                logger.error("worker \(workerId): \(error.message)")
+                report(.error(element: "relay", message: error.message, debug: ""))
+                exitCode = .invalidPipeline
+                return nil
+            }
+        case .addHall(let output):
+            relay?.add(output)
+            return nil
+        case .removeHall(let hallId):
+            relay?.remove(hallId: hallId)
+            return nil
         case .stop(let timeoutMs):
+            if relay != nil {
+                // A relay writes no file: nothing to finalise, so it stops at once.
+                exitCode = .completed
+                return nil
+            }
             guard let pipeline else {
                 exitCode = .completed
                 return nil
@@ -104,6 +130,11 @@ struct WorkerSession {
             exitCode = .stopTimedOut
             return
         }
+        if let relay {
+            let (events, statistics) = relay.tick()
+            events.forEach { report(.relayEvent($0)) }
+            if let statistics { report(.relayStatistics(statistics)) }
+        }
         if let statisticsInterval, lastStatistics.map({ now - $0 >= statisticsInterval }) ?? true {
             lastStatistics = now
             var values: [String: PropertyValue] = [:]
@@ -117,6 +148,8 @@ struct WorkerSession {
 
     /// Releases the pipeline (bringing it to NULL) and closes the connection.
     mutating func finish() {
+        relay?.close()
+        relay = nil
         pipeline?.close()
         pipeline = nil
         channel?.close()

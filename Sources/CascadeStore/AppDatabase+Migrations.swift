@@ -146,6 +146,40 @@ extension AppDatabase {
                 t.column("reason", .text).notNull()
             }
         }
+        migrator.registerMigration("v4-relays") { db in
+            try db.create(table: "relay") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("meetingId", .text)
+                t.column("source", .text).notNull()
+                t.column("listenerPort", .integer).notNull()
+                t.column("state", .text).notNull().check(sql: "state IN ('running', 'stopped', 'failed')")
+                t.column("startedAt", .datetime).notNull()
+                t.column("stoppedAt", .datetime)
+                t.column("reason", .text)
+                t.column("createdBy", .text).notNull()
+            }
+            try db.create(table: "relayHall") { t in
+                t.column("relayId", .integer).notNull().references("relay", onDelete: .restrict)
+                t.column("hallId", .text).notNull()
+                t.column("addedAt", .datetime).notNull()
+                t.column("removedAt", .datetime)
+                t.column("connectedSeconds", .integer).notNull().defaults(to: 0)
+                t.column("bytes", .integer).notNull().defaults(to: 0)
+                t.column("lostPackets", .integer).notNull().defaults(to: 0)
+                t.column("retransmittedPackets", .integer).notNull().defaults(to: 0)
+                t.column("maxRttMs", .double)
+                t.primaryKey(["relayId", "hallId"])
+            }
+            try db.create(table: "relayEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("relayId", .integer).notNull().references("relay", onDelete: .restrict)
+                t.column("at", .datetime).notNull()
+                t.column("kind", .text).notNull()
+                t.column("hallId", .text)
+                t.column("detail", .text).notNull()
+            }
+            try db.create(index: "relayEvent_relay_at", on: "relayEvent", columns: ["relayId", "at"])
+        }
         return migrator
     }
 }

@@ -78,3 +78,27 @@ public enum ProcessFacts {
         return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
     }
 }
+
+extension MediaProbe {
+    /// Presentation times of the decoded video frames, in seconds.
+    public static func videoFrameTimes(_ path: String) throws -> [Double] {
+        let result = try Command.run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts_time", "-of", "csv=p=0", path])
+        return result.output.split(separator: "\n").compactMap { Double($0.trimmingCharacters(in: .whitespaces).split(separator: ",").first ?? "") }
+    }
+
+    /// Average saturation of each decoded video frame (0 for the grey slate, high for colour bars).
+    public static func frameSaturation(_ path: String) throws -> [Double] {
+        let result = try Command.run("ffprobe", ["-v", "error", "-f", "lavfi", "-i", "movie=\(path),signalstats", "-show_entries", "frame_tags=lavfi.signalstats.SATAVG", "-of", "csv=p=0"])
+        return result.output.split(separator: "\n").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// The longest step between consecutive frame times, and whether they only ever increase.
+    public static func continuity(_ times: [Double]) -> (largestStep: Double, isMonotonic: Bool) {
+        var largest = 0.0, monotonic = true
+        for (earlier, later) in zip(times, times.dropFirst()) {
+            largest = max(largest, later - earlier)
+            if later <= earlier { monotonic = false }
+        }
+        return (largest, monotonic)
+    }
+}

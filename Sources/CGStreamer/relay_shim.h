@@ -1,0 +1,190 @@
+// Relay helpers: an SRT listener's caller gate (stream-id admission and connection events),
+// a buffer-flow watch, input switching and per-caller SRT statistics.
+#ifndef CASCADE_RELAY_SHIM_H
+#define CASCADE_RELAY_SHIM_H
+
+#include <gst/gst.h>
+#include <gio/gio.h>
+#include <string.h>
+
+/// Decides which SRT stream ids may call into a listener and queues what happened, as lines
+/// "connecting\tSTREAMID\tADDRESS", "refused\tSTREAMID\tADDRESS", "added\tADDRESS", "removed\tADDRESS".
+typedef struct {
+    GMutex lock;
+    GHashTable *allowed;
+    GQueue events;
+} CascadeCallerGate;
+
+static inline CascadeCallerGate *cascade_gate_new(void) {
+    CascadeCallerGate *gate = g_new0(CascadeCallerGate, 1);
+    g_mutex_init(&gate->lock);
+    gate->allowed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_queue_init(&gate->events);
+    return gate;
+}
+
+static inline void cascade_gate_free(CascadeCallerGate *gate) {
+    g_hash_table_destroy(gate->allowed);
+    g_queue_clear_full(&gate->events, g_free);
+    g_mutex_clear(&gate->lock);
+    g_free(gate);
+}
+
+static inline void cascade_gate_set_allowed(CascadeCallerGate *gate, const char *stream_id, int allowed) {
+    g_mutex_lock(&gate->lock);
+    if (allowed) g_hash_table_add(gate->allowed, g_strdup(stream_id));
+    else g_hash_table_remove(gate->allowed, stream_id);
+    g_mutex_unlock(&gate->lock);
+}
+
+/// The next queued event line, or NULL; free with g_free.
+static inline char *cascade_gate_pop(CascadeCallerGate *gate) {
+    g_mutex_lock(&gate->lock);
+    char *line = g_queue_pop_head(&gate->events);
+    g_mutex_unlock(&gate->lock);
+    return line;
+}
+
+static inline char *cascade_address_string(GSocketAddress *address) {
+    if (!address || !G_IS_INET_SOCKET_ADDRESS(address)) return g_strdup("");
+    GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS(address);
+    char *host = g_inet_address_to_string(g_inet_socket_address_get_address(inet));
+    char *text = g_strdup_printf("%s:%u", host, g_inet_socket_address_get_port(inet));
+    g_free(host);
+    return text;
+}
+
+static inline void cascade_gate_push(CascadeCallerGate *gate, char *line) {
+    g_mutex_lock(&gate->lock);
+    g_queue_push_tail(&gate->events, line);
+    g_mutex_unlock(&gate->lock);
+}
+
+static gboolean cascade_gate_on_connecting(GstElement *sink, GSocketAddress *address, const char *stream_id, gpointer data) {
+    CascadeCallerGate *gate = data;
+    const char *id = stream_id ? stream_id : "";
+    g_mutex_lock(&gate->lock);
+    gboolean allowed = g_hash_table_contains(gate->allowed, id);
+    g_mutex_unlock(&gate->lock);
+    char *where = cascade_address_string(address);
+    cascade_gate_push(gate, g_strdup_printf("%s\t%s\t%s", allowed ? "connecting" : "refused", id, where));
+    g_free(where);
+    return allowed;
+}
+
+static void cascade_gate_on_added(GstElement *sink, gint socket, GSocketAddress *address, gpointer data) {
+    char *where = cascade_address_string(address);
+    cascade_gate_push(data, g_strdup_printf("added\t%s", where));
+    g_free(where);
+}
+
+static void cascade_gate_on_removed(GstElement *sink, gint socket, GSocketAddress *address, gpointer data) {
+    char *where = cascade_address_string(address);
+    cascade_gate_push(data, g_strdup_printf("removed\t%s", where));
+    g_free(where);
+}
+
+/// Puts the gate in front of the SRT listener named `element_name`; 0 when there is no such element.
+/// Authentication must be switched on explicitly: GStreamer 1.22 reports it on but starts with it off.
+static inline int cascade_gate_attach(GstElement *pipeline, const char *element_name, CascadeCallerGate *gate) {
+    GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), element_name);
+    if (!sink) return 0;
+    g_object_set(sink, "authentication", TRUE, NULL);
+    g_signal_connect(sink, "caller-connecting", G_CALLBACK(cascade_gate_on_connecting), gate);
+    g_signal_connect(sink, "caller-added", G_CALLBACK(cascade_gate_on_added), gate);
+    g_signal_connect(sink, "caller-removed", G_CALLBACK(cascade_gate_on_removed), gate);
+    gst_object_unref(sink);
+    return 1;
+}
+
+static GstPadProbeReturn cascade_flow_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
+    __atomic_store_n((gint64 *)data, g_get_monotonic_time(), __ATOMIC_RELAXED);
+    return GST_PAD_PROBE_OK;
+}
+
+/// Stamps `stamp` with the monotonic time (µs) of every buffer reaching the sink pad of `element_name`.
+static inline int cascade_watch_flow(GstElement *pipeline, const char *element_name, gint64 *stamp) {
+    GstElement *element = gst_bin_get_by_name(GST_BIN(pipeline), element_name);
+    if (!element) return 0;
+    GstPad *pad = gst_element_get_static_pad(element, "sink");
+    if (pad) {
+        gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, cascade_flow_probe, stamp, NULL);
+        gst_object_unref(pad);
+    }
+    gst_object_unref(element);
+    return pad != NULL;
+}
+
+static inline gint64 cascade_read_stamp(gint64 *stamp) { return __atomic_load_n(stamp, __ATOMIC_RELAXED); }
+
+static inline gint64 cascade_monotonic_us(void) { return g_get_monotonic_time(); }
+
+/// Makes `pad_name` the active pad of the input-selector `selector_name`.
+static inline int cascade_select_input(GstElement *pipeline, const char *selector_name, const char *pad_name) {
+    GstElement *selector = gst_bin_get_by_name(GST_BIN(pipeline), selector_name);
+    if (!selector) return 0;
+    GstPad *pad = gst_element_get_static_pad(selector, pad_name);
+    if (pad) {
+        g_object_set(selector, "active-pad", pad, NULL);
+        gst_object_unref(pad);
+    }
+    gst_object_unref(selector);
+    return pad != NULL;
+}
+
+/// Sets a property from its string form (as gst-launch would).
+static inline int cascade_set_property(GstElement *pipeline, const char *element_name, const char *property, const char *value) {
+    GstElement *element = gst_bin_get_by_name(GST_BIN(pipeline), element_name);
+    if (!element) return 0;
+    gst_util_set_object_arg(G_OBJECT(element), property, value);
+    gst_object_unref(element);
+    return 1;
+}
+
+/// One SRT connection's counters, from srtsink's `stats`.
+typedef struct {
+    guint64 bytes_sent;
+    gint64 packets_lost;
+    gint64 packets_retransmitted;
+    double rtt_ms;
+    double send_rate_mbps;
+} CascadeSRTStats;
+
+static inline void cascade_srt_stats_from(const GstStructure *s, CascadeSRTStats *out) {
+    guint64 bytes = 0; gint lost = 0, retransmitted = 0; gdouble rtt = 0, rate = 0;
+    gst_structure_get_uint64(s, "bytes-sent", &bytes);
+    gst_structure_get_int(s, "packets-sent-lost", &lost);
+    gst_structure_get_int(s, "packets-retransmitted", &retransmitted);
+    gst_structure_get_double(s, "rtt-ms", &rtt);
+    gst_structure_get_double(s, "send-rate-mbps", &rate);
+    out->bytes_sent = bytes; out->packets_lost = lost; out->packets_retransmitted = retransmitted;
+    out->rtt_ms = rtt; out->send_rate_mbps = rate;
+}
+
+/// Reads the statistics of the srtsink `element_name`: one entry per connected caller for a
+/// listener (newest first), one entry for a caller. Returns how many entries were written, or -1.
+static inline int cascade_srt_stats(GstElement *pipeline, const char *element_name, CascadeSRTStats *out, int capacity) {
+    GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), element_name);
+    if (!sink) return -1;
+    GstStructure *stats = NULL;
+    g_object_get(sink, "stats", &stats, NULL);
+    gst_object_unref(sink);
+    if (!stats) return 0;
+    int count = 0;
+    const GValue *callers = gst_structure_get_value(stats, "callers");
+    if (callers && G_VALUE_HOLDS(callers, G_TYPE_VALUE_ARRAY)) {
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+        GValueArray *array = g_value_get_boxed(callers);
+        for (guint i = 0; array && i < array->n_values && count < capacity; i++) {
+            const GValue *item = g_value_array_get_nth(array, i);
+            if (GST_VALUE_HOLDS_STRUCTURE(item)) cascade_srt_stats_from(gst_value_get_structure(item), &out[count++]);
+        }
+G_GNUC_END_IGNORE_DEPRECATIONS
+    } else if (gst_structure_has_field(stats, "bytes-sent") && capacity > 0) {
+        cascade_srt_stats_from(stats, &out[count++]);
+    }
+    gst_structure_free(stats);
+    return count;
+}
+
+#endif

@@ -1,0 +1,33 @@
+import CascadeCore
+import CascadeMedia
+import Foundation
+
+/// Where one hall's decoder gets the stream: the URL it calls, or the address it is sent to.
+public struct HallAccess: Sendable, Codable, Equatable {
+    /// The hall.
+    public var hallId: String
+    /// "call-in" (the decoder calls `url`), "called" (Cascade calls the decoder at `url`) or "multicast".
+    public var mode: String
+    /// The SRT URL with stream id and passphrase, or `udp://group:port`.
+    public var url: String
+}
+
+/// A running relay as technicians watch it.
+public struct RelayLive: Sendable, Codable, Equatable {
+    /// The relay id.
+    public var id: Int64
+    /// "starting", "running", "restarting", "stopping".
+    public var state: String
+    /// The worker's process id, while it runs.
+    public var pid: Int32?
+    /// Worker restarts so far.
+    public var restarts: Int
+    /// The source, without secrets.
+    public var source: String
+    /// How halls reach the stream.
+    public var halls: [HallAccess]
+    /// The latest second of statistics.
+    public var statistics: RelayStatistics?
+    /// The most recent events, oldest first.
+    public var recentEvents: [RelayEvent]
+}

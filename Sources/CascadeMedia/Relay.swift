@@ -1,0 +1,352 @@
+import CGStreamer
+import Foundation
+
+/// One relay hop inside a worker: an input that may fail and be rebuilt, an output that never stops
+/// (live pictures or the slate, encoded once), and the halls fed from it, added and removed live.
+///
+/// Not thread-safe: the worker drives it from its single event loop (``tick()`` every 250 ms).
+final class Relay {
+    private struct HallLink {
+        var output: RelayOutput
+        /// The stream id that may call the listener for this hall: the hall's own, or its call leg's.
+        var streamId: String?
+        var leg: Pipeline?
+        var legRetryAt: ContinuousClock.Instant?
+        var legAttempt = 0
+        var legConnected = false
+        var address: String?
+        var lastBytes: UInt64 = 0
+    }
+
+    let output: Pipeline
+    private let spec: RelaySpec
+    private let source: RelaySource
+    private let gate = CallerGate()
+    private let flow: UnsafeMutablePointer<gint64>
+    private var input: Pipeline?
+    private var inputBuiltAt = ContinuousClock.now
+    private var inputRebuildAt: ContinuousClock.Instant?
+    private var inputProblem: String?
+    private var sourceState = "connecting"
+    private var lostAtStamp: gint64 = 0
+    private var halls: [String: HallLink] = [:]
+    private var hallOrder: [String] = []
+    /// Connected listener callers, newest first — the order of srtsink's statistics.
+    private var callers: [String] = []
+    private var streamIdOfAddress: [String: String] = [:]
+    private var handshakes: [String: (streamId: String, at: ContinuousClock.Instant)] = [:]
+    private var lastRefusal: [String: ContinuousClock.Instant] = [:]
+    private var events: [RelayEvent] = []
+    private var lastStatistics = ContinuousClock.now
+    private var lanBytes: UInt64 = 0
+
+    /// Builds and starts the output, then the input; throws when the output cannot start.
+    init(spec: RelaySpec) throws(MediaError) {
+        self.spec = spec
+        source = try RelaySource(parsing: spec.source)
+        flow = .allocate(capacity: 1)
+        flow.initialize(to: 0)
+        var udpClients: [String] = []
+        for hall in spec.outputs {
+            if case .udp(let host, let port) = hall.destination { udpClients.append("\(host):\(port)") }
+        }
+        do {
+            output = try Pipeline(description: RelayRecipes.output(spec, udpClients: udpClients))
+        } catch {
+            flow.deallocate()
+            throw error
+        }
+        _ = gate.attach(to: output, element: RelayRecipes.listenerSink)
+        for hall in spec.outputs { link(hall, announce: false) }
+        do {
+            try output.play()
+        } catch {
+            close()
+            throw error
+        }
+        buildInput()
+    }
+
+    deinit {
+        close()
+        flow.deallocate()
+    }
+
+    /// Adds a hall to the running relay; the others are untouched.
+    func add(_ hall: RelayOutput) {
+        guard halls[hall.hallId] == nil else { return }
+        link(hall, announce: true)
+        if case .udp = hall.destination { updateLAN() }
+    }
+
+    /// Removes a hall; its stream id is refused from now on.
+    func remove(hallId: String) {
+        guard let link = halls.removeValue(forKey: hallId) else { return }
+        hallOrder.removeAll { $0 == hallId }
+        if let streamId = link.streamId { gate.revoke(streamId) }
+        link.leg?.close()
+        if case .udp = link.output.destination { updateLAN() }
+        events.append(RelayEvent(kind: .hallRemoved, hallId: hallId))
+    }
+
+    /// Why the output failed, if it did (the worker then exits and is restarted).
+    var outputFailure: String? { output.firstError }
+
+    /// Periodic work: the caller gate, the input watch, call legs, statistics once a second.
+    func tick() -> (events: [RelayEvent], statistics: RelayStatistics?) {
+        let now = ContinuousClock.now
+        readGate(now: now)
+        watchInput(now: now)
+        superviseLegs(now: now)
+        var sample: RelayStatistics?
+        if now - lastStatistics >= .seconds(1) {
+            let elapsed = now - lastStatistics
+            lastStatistics = now
+            sample = statistics(over: elapsed)
+        }
+        defer { events.removeAll() }
+        return (events, sample)
+    }
+
+    /// Stops every pipeline. Idempotent.
+    func close() {
+        input?.close()
+        input = nil
+        for id in hallOrder { halls[id]?.leg?.close() }
+        output.close()
+    }
+
+    // MARK: - Halls
+
+    private func link(_ hall: RelayOutput, announce: Bool) {
+        var link = HallLink(output: hall)
+        switch hall.destination {
+        case .streamId(let streamId):
+            link.streamId = streamId
+            gate.allow(streamId)
+        case .call:
+            let streamId = "leg-\(hall.hallId)-\(UInt32.random(in: 0...UInt32.max))"
+            link.streamId = streamId
+            link.legRetryAt = .now
+            gate.allow(streamId)
+        case .udp:
+            break
+        }
+        halls[hall.hallId] = link
+        hallOrder.append(hall.hallId)
+        if announce { events.append(RelayEvent(kind: .hallAdded, hallId: hall.hallId)) }
+    }
+
+    private func updateLAN() {
+        let clients = hallOrder.compactMap { id -> String? in
+            guard case .udp(let host, let port) = halls[id]?.output.destination else { return nil }
+            return "\(host):\(port)"
+        }
+        output.setProperty(element: RelayRecipes.lanSink, property: "clients", value: clients.joined(separator: ","))
+    }
+
+    private func hallId(streamId: String) -> String? {
+        hallOrder.first { halls[$0]?.streamId == streamId }
+    }
+
+    private func isLeg(_ id: String) -> Bool {
+        if case .call = halls[id]?.output.destination { return true }
+        return false
+    }
+
+    private func readGate(now: ContinuousClock.Instant) {
+        for event in gate.drain() {
+            switch event {
+            case .connecting(let streamId, let address):
+                handshakes[address] = (streamId, now)
+            case .refused(let streamId, let address):
+                refuse(streamId: streamId, address: address, reason: "unknown stream id", now: now)
+            case .added(let address):
+                guard let handshake = handshakes.removeValue(forKey: address) else { continue }
+                streamIdOfAddress[address] = handshake.streamId
+                callers.insert(address, at: 0)
+                if let id = hallId(streamId: handshake.streamId), !isLeg(id) {
+                    halls[id]?.address = address
+                    events.append(RelayEvent(kind: .hallConnected, hallId: id, detail: address))
+                }
+            case .removed(let address):
+                callers.removeAll { $0 == address }
+                guard let streamId = streamIdOfAddress.removeValue(forKey: address) else { continue }
+                if let id = hallId(streamId: streamId), !isLeg(id), halls[id]?.address == address {
+                    halls[id]?.address = nil
+                    events.append(RelayEvent(kind: .hallDisconnected, hallId: id, detail: address))
+                }
+            }
+        }
+        // A caller whose stream id was accepted but never completed the handshake presented the wrong passphrase.
+        for (address, handshake) in handshakes where now - handshake.at > .seconds(3) {
+            handshakes[address] = nil
+            refuse(streamId: handshake.streamId, address: address, reason: "handshake failed (wrong or missing passphrase)", now: now)
+        }
+    }
+
+    private func refuse(streamId: String, address: String, reason: String, now: ContinuousClock.Instant) {
+        // Decoders retry every second; one event per stream id every ten seconds is enough.
+        if let last = lastRefusal[streamId], now - last < .seconds(10) { return }
+        lastRefusal[streamId] = now
+        let id = hallId(streamId: streamId)
+        events.append(RelayEvent(kind: .hallRefused, hallId: id, detail: "\(address) stream id \"\(streamId)\": \(reason)"))
+    }
+
+    private func superviseLegs(now: ContinuousClock.Instant) {
+        for id in hallOrder {
+            guard var link = halls[id], case .call(let uri) = link.output.destination, let streamId = link.streamId else { continue }
+            if let leg = link.leg {
+                if let failure = leg.firstError ?? (leg.hasReachedEndOfStream ? "the hall closed the connection" : nil) {
+                    leg.close()
+                    link.leg = nil
+                    let wait = min(10, 1 << min(link.legAttempt, 4))
+                    link.legAttempt += 1
+                    link.legRetryAt = now.advanced(by: .seconds(wait))
+                    if link.legConnected {
+                        events.append(RelayEvent(kind: .hallDisconnected, hallId: id, detail: failure))
+                    } else if link.legAttempt == 1 {
+                        events.append(RelayEvent(kind: .hallDisconnected, hallId: id, detail: "cannot reach \(redacted(uri)): \(failure)"))
+                    }
+                    link.legConnected = false
+                } else if !link.legConnected, leg.isPlaying {
+                    link.legConnected = true
+                    link.legAttempt = 0
+                    events.append(RelayEvent(kind: .hallConnected, hallId: id, detail: redacted(uri)))
+                }
+            } else if let retryAt = link.legRetryAt, now >= retryAt {
+                link.legRetryAt = nil
+                do {
+                    let leg = try Pipeline(description: RelayRecipes.callLeg(spec, streamId: streamId, hallURI: uri))
+                    try leg.play()
+                    link.leg = leg
+                } catch {
+                    link.legRetryAt = now.advanced(by: .seconds(5))
+                    events.append(RelayEvent(kind: .hallDisconnected, hallId: id, detail: error.message))
+                }
+            }
+            halls[id] = link
+        }
+    }
+
+    private func redacted(_ uri: String) -> String {
+        (try? SRTAddress(parsing: uri)).map { address in
+            var copy = address
+            copy.passphrase = nil
+            return copy.uri
+        } ?? uri
+    }
+
+    // MARK: - Input
+
+    private func buildInput() {
+        inputBuiltAt = .now
+        do {
+            let pipeline = try Pipeline(description: RelayRecipes.input(spec, source: source))
+            _ = pipeline.withElement { cascade_watch_flow($0, RelayRecipes.inputWatch, flow) }
+            try pipeline.play()
+            input = pipeline
+        } catch {
+            inputProblem = error.message
+            inputRebuildAt = .now.advanced(by: .seconds(2))
+        }
+    }
+
+    private func watchInput(now: ContinuousClock.Instant) {
+        let stamp = cascade_read_stamp(flow)
+        let silentMicroseconds = stamp > 0 ? Int64(cascade_monotonic_us() - stamp) : Int64.max
+        switch sourceState {
+        case "live":
+            if silentMicroseconds > Int64(spec.lossAfterMs) * 1000 {
+                _ = output.withElement { cascade_select_input($0, "select", RelayRecipes.slatePad) }
+                sourceState = "lost"
+                lostAtStamp = stamp
+                let reason = input?.firstError ?? inputProblem ?? "no pictures for \(spec.lossAfterMs) ms"
+                events.append(RelayEvent(kind: .sourceLost, detail: reason))
+            }
+        default:
+            if stamp > lostAtStamp, silentMicroseconds < 400_000 {
+                _ = output.withElement { cascade_select_input($0, "select", RelayRecipes.livePad) }
+                sourceState = "live"
+                inputProblem = nil
+                events.append(RelayEvent(kind: .sourceLive, detail: source.redacted))
+            }
+        }
+        if let pipeline = input {
+            if let failure = pipeline.firstError ?? (pipeline.hasReachedEndOfStream ? "the source ended its stream" : nil) {
+                inputProblem = failure
+                pipeline.close()
+                input = nil
+                inputRebuildAt = now.advanced(by: .seconds(1))
+            } else if sourceState != "live", now - inputBuiltAt > .seconds(6) {
+                // Silent for long: start over (a listener source may need a fresh socket, RTSP a new session).
+                pipeline.close()
+                input = nil
+                inputRebuildAt = now
+            }
+        }
+        if input == nil, let rebuildAt = inputRebuildAt, now >= rebuildAt {
+            inputRebuildAt = nil
+            buildInput()
+        }
+    }
+
+    // MARK: - Statistics
+
+    private func statistics(over elapsed: Duration) -> RelayStatistics {
+        let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 0.001)
+        var listenerStats = [CascadeSRTStats](repeating: CascadeSRTStats(), count: 256)
+        let count = Int(output.withElement { cascade_srt_stats($0, RelayRecipes.listenerSink, &listenerStats, 256) })
+        var byAddress: [String: CascadeSRTStats] = [:]
+        if count == callers.count {
+            for (index, address) in callers.enumerated() { byAddress[address] = listenerStats[index] }
+        }
+        let lanTotal: UInt64 = switch output.readProperty(element: RelayRecipes.lanSink, property: "bytes-served") {
+        case .uint(let value)?: value
+        case .int(let value)?: UInt64(max(value, 0))
+        default: lanBytes
+        }
+        let lanRate = Int(Double(lanTotal &- lanBytes) * 8 / 1000 / seconds)
+        lanBytes = lanTotal
+        var samples: [HallStatistics] = []
+        for id in hallOrder {
+            guard var link = halls[id] else { continue }
+            var sample = HallStatistics(hallId: id, connected: false)
+            switch link.output.destination {
+            case .streamId:
+                if let address = link.address {
+                    sample.connected = true
+                    sample.address = address
+                    if let stats = byAddress[address] { fill(&sample, from: stats, link: &link, seconds: seconds) }
+                }
+            case .call:
+                if let leg = link.leg, link.legConnected {
+                    sample.connected = true
+                    var legStats = [CascadeSRTStats](repeating: CascadeSRTStats(), count: 1)
+                    if leg.withElement({ cascade_srt_stats($0, RelayRecipes.callSink, &legStats, 1) }) == 1 {
+                        fill(&sample, from: legStats[0], link: &link, seconds: seconds)
+                    }
+                }
+            case .udp(let host, let port):
+                sample.connected = true
+                sample.address = "\(host):\(port)"
+                sample.bytes = lanTotal
+                sample.bitrateKbps = lanRate
+            }
+            halls[id] = link
+            samples.append(sample)
+        }
+        return RelayStatistics(at: Date(), source: sourceState, halls: samples)
+    }
+
+    private func fill(_ sample: inout HallStatistics, from stats: CascadeSRTStats, link: inout HallLink, seconds: Double) {
+        let bytes = UInt64(stats.bytes_sent)
+        sample.bytes = bytes
+        sample.rttMs = stats.rtt_ms
+        sample.lostPackets = Int64(stats.packets_lost)
+        sample.retransmittedPackets = Int64(stats.packets_retransmitted)
+        let delta = bytes >= link.lastBytes ? bytes - link.lastBytes : bytes
+        sample.bitrateKbps = Int(Double(delta) * 8 / 1000 / seconds)
+        link.lastBytes = bytes
+    }
+}

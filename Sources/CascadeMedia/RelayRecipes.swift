@@ -1,0 +1,97 @@
+import Foundation
+
+/// The pipelines of a relay worker.
+///
+/// The root hop is split in two pipelines joined by GStreamer's inter elements: the *input* decodes
+/// the source to raw pictures and sound and may fail, stall or be rebuilt at any time; the *output*
+/// never stops — it encodes whatever is selected (live pictures or the slate) once, to H.264 + AAC in
+/// MPEG-TS aligned for SRT, and fans it out. Audio needs no switch: the inter audio source plays
+/// silence when nothing arrives.
+enum RelayRecipes {
+    static let slateText = "Mất tín hiệu — đang kết nối lại"
+    /// Input-selector pads: the slate is linked first, so it is active until the input is live.
+    static let slatePad = "sink_0"
+    static let livePad = "sink_1"
+    static let inputWatch = "vin"
+    static let listenerSink = "halls"
+    static let lanSink = "lan"
+    static let callSink = "hall"
+
+    static func videoCaps(_ canvas: RelayCanvas) -> String {
+        "video/x-raw,format=I420,width=\(canvas.width),height=\(canvas.height),framerate=\(canvas.framerate)/1,pixel-aspect-ratio=1/1"
+    }
+
+    static let audioCaps = "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2"
+
+    static func channel(_ spec: RelaySpec) -> String { "cascade-relay-\(spec.relayId)" }
+
+    /// Decodes the source into the relay's inter channels.
+    static func input(_ spec: RelaySpec, source: RelaySource) -> String {
+        let channel = channel(spec)
+        let videoTail = "videoconvert ! videoscale add-borders=true ! videorate ! \(videoCaps(spec.canvas)) "
+            + "! intervideosink name=\(inputWatch) channel=\(channel)-v sync=false"
+        let audioTail = "audioconvert ! audioresample ! \(audioCaps) ! interaudiosink channel=\(channel)-a sync=false"
+        if case .demo = source {
+            return """
+            videotestsrc is-live=true pattern=ball ! video/x-raw,width=\(spec.canvas.width),height=\(spec.canvas.height),framerate=\(spec.canvas.framerate)/1 \
+            ! textoverlay text="Cascade demo" valignment=top halignment=left font-desc="Sans 16" ! \(videoTail) \
+            audiotestsrc is-live=true wave=sine freq=440 volume=0.2 ! \(audioTail)
+            """
+        }
+        return """
+        \(source.decodingHead) \
+        src. ! video/x-raw ! queue max-size-time=500000000 leaky=downstream ! \(videoTail) \
+        src. ! audio/x-raw ! queue max-size-time=500000000 leaky=downstream ! \(audioTail)
+        """
+    }
+
+    /// Encodes the selected picture and the sound once and fans the stream out to every hall.
+    static func output(_ spec: RelaySpec, udpClients: [String]) -> String {
+        let canvas = spec.canvas
+        let channel = channel(spec)
+        let slate = "\(slateText)\n\(spec.title)"
+        var listener = URLComponents()
+        listener.scheme = "srt"
+        listener.host = ""
+        listener.port = spec.listener.port
+        var items = [URLQueryItem(name: "mode", value: "listener"), URLQueryItem(name: "latency", value: String(spec.listener.latencyMs))]
+        if let passphrase = spec.listener.passphrase {
+            items += [URLQueryItem(name: "passphrase", value: passphrase), URLQueryItem(name: "pbkeylen", value: "32")]
+        }
+        listener.queryItems = items
+        let branch = "queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000"
+        return """
+        videotestsrc pattern=black num-buffers=1 ! \(videoCaps(canvas)) \
+        ! textoverlay text=\(PipelineRecipes.quoted(slate)) valignment=center halignment=center line-alignment=center font-desc="Sans 20" \
+        ! imagefreeze is-live=true ! select.\(slatePad) \
+        intervideosrc channel=\(channel)-v timeout=3600000000000 ! \(videoCaps(canvas)) ! select.\(livePad) \
+        input-selector name=select sync-streams=false ! videoconvert \
+        ! x264enc tune=zerolatency speed-preset=superfast bitrate=\(canvas.videoKbps) key-int-max=\(canvas.framerate) \
+        ! h264parse config-interval=-1 ! queue max-size-time=1000000000 ! mux. \
+        interaudiosrc channel=\(channel)-a ! \(audioCaps) ! audioconvert ! avenc_aac bitrate=\(canvas.audioKbps * 1000) ! aacparse \
+        ! queue max-size-time=1000000000 ! mux. \
+        mpegtsmux name=mux alignment=7 ! tee name=fanout allow-not-linked=true \
+        fanout. ! \(branch) ! srtsink name=\(listenerSink) uri=\(PipelineRecipes.quoted(listener.string ?? "")) wait-for-connection=false sync=false \
+        fanout. ! \(branch) ! multiudpsink name=\(lanSink) clients=\(PipelineRecipes.quoted(udpClients.joined(separator: ","))) auto-multicast=true ttl-mc=8 sync=false
+        """
+    }
+
+    /// One hall that listens: a leg that takes the stream from the relay's own listener over loopback
+    /// and calls the hall, so a hall that is down or slow only ever fails its own leg.
+    static func callLeg(_ spec: RelaySpec, streamId: String, hallURI: String) -> String {
+        var loopback = URLComponents()
+        loopback.scheme = "srt"
+        loopback.host = "127.0.0.1"
+        loopback.port = spec.listener.port
+        var items = [URLQueryItem(name: "mode", value: "caller"), URLQueryItem(name: "latency", value: "120"), URLQueryItem(name: "streamid", value: streamId)]
+        if let passphrase = spec.listener.passphrase {
+            items += [URLQueryItem(name: "passphrase", value: passphrase), URLQueryItem(name: "pbkeylen", value: "32")]
+        }
+        loopback.queryItems = items
+        return """
+        srtsrc uri=\(PipelineRecipes.quoted(loopback.string ?? "")) auto-reconnect=false \
+        ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000 \
+        ! srtsink name=\(callSink) uri=\(PipelineRecipes.quoted(hallURI)) wait-for-connection=false auto-reconnect=false sync=false
+        """
+    }
+}

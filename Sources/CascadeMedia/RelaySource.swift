@@ -1,0 +1,85 @@
+import Foundation
+
+/// A relay's input, validated: SRT (caller or listener, with passphrase), RTSP, UDP MPEG-TS
+/// (unicast or multicast), RTP MPEG-TS, or the local demo source.
+public enum RelaySource: Sendable, Hashable {
+    /// `srt://host:port?…` or `srt://:port?mode=listener&…`.
+    case srt(SRTAddress)
+    /// `rtsp://host[:port]/path` — a camera or an MCU output.
+    case rtsp(String)
+    /// `udp://host:port` — plain MPEG-TS; a multicast group is joined.
+    case udp(host: String, port: Int)
+    /// `rtp://host:port` — MPEG-TS in RTP (payload type 33).
+    case rtp(host: String, port: Int)
+    /// `demo:` — a test pattern and tone made in the worker.
+    case demo
+
+    /// Parses a source URI; throws a message naming what is wrong.
+    public init(parsing text: String) throws(MediaError) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed == "demo:" || trimmed == "demo://" {
+            self = .demo
+            return
+        }
+        guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased() else {
+            throw MediaError(.invalidSource, "\(text) is not a URI (srt://, rtsp://, udp://, rtp:// or demo:)")
+        }
+        switch scheme {
+        case "srt":
+            self = .srt(try SRTAddress(parsing: trimmed))
+        case "rtsp", "rtsps":
+            guard let host = components.host, !host.isEmpty else { throw MediaError(.invalidSource, "\(text) names no RTSP host") }
+            if let port = components.port, !(1...65535).contains(port) { throw MediaError(.invalidSource, "\(text) has an invalid port") }
+            self = .rtsp(trimmed)
+        case "udp", "rtp":
+            guard let port = components.port, (1...65535).contains(port) else {
+                throw MediaError(.invalidSource, "\(text) has no port between 1 and 65535")
+            }
+            let host = components.host ?? ""
+            let bindHost = host.isEmpty ? "0.0.0.0" : host
+            guard Self.isIPv4(bindHost) else { throw MediaError(.invalidSource, "\(text): give the local address or multicast group as an IPv4 address") }
+            self = scheme == "udp" ? .udp(host: bindHost, port: port) : .rtp(host: bindHost, port: port)
+        default:
+            throw MediaError(.invalidSource, "\(scheme):// is not a relay source (srt://, rtsp://, udp://, rtp:// or demo:)")
+        }
+    }
+
+    /// The source as shown to people and stored: an SRT passphrase is left out.
+    public var redacted: String {
+        switch self {
+        case .srt(var address):
+            address.passphrase = nil
+            return address.uri
+        case .rtsp(let uri):
+            guard var components = URLComponents(string: uri) else { return uri }
+            components.password = nil
+            return components.string ?? uri
+        case .udp(let host, let port): return "udp://\(host):\(port)"
+        case .rtp(let host, let port): return "rtp://\(host):\(port)"
+        case .demo: return "demo:"
+        }
+    }
+
+    /// The source element(s) of the input pipeline, ending in MPEG-TS, RTSP payloads or raw media.
+    var decodingHead: String {
+        switch self {
+        case .srt(let address):
+            return "srtsrc uri=\(PipelineRecipes.quoted(address.uri)) ! queue max-size-time=1000000000 ! decodebin name=src"
+        case .rtsp(let uri):
+            return "uridecodebin uri=\(PipelineRecipes.quoted(uri)) name=src"
+        case .udp(let host, let port):
+            return "udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 ! video/mpegts ! queue max-size-time=1000000000 ! decodebin name=src"
+        case .rtp(let host, let port):
+            return "udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 "
+                + "caps=\"application/x-rtp,media=video,clock-rate=90000,encoding-name=MP2T,payload=33\" "
+                + "! rtpjitterbuffer latency=200 ! rtpmp2tdepay ! queue max-size-time=1000000000 ! decodebin name=src"
+        case .demo:
+            return ""
+        }
+    }
+
+    private static func isIPv4(_ host: String) -> Bool {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in Int(part).map { (0...255).contains($0) && part.count <= 3 } ?? false }
+    }
+}

@@ -1,0 +1,93 @@
+/// Everything a relay worker needs: where the stream comes from, how the root normalises it, and
+/// which halls receive it. Built by the server from its configuration, never taken from a client.
+public struct RelaySpec: Sendable, Hashable, Codable {
+    /// The relay's id, used in channel names and events.
+    public var relayId: String
+    /// The validated source URI (see ``RelaySource``).
+    public var source: String
+    /// The meeting title shown on the slate.
+    public var title: String
+    /// The picture and bitrates every hall receives.
+    public var canvas: RelayCanvas
+    /// The SRT listener that halls identified by stream id call into.
+    public var listener: RelayListener
+    /// The halls receiving the stream when the relay starts.
+    public var outputs: [RelayOutput]
+    /// How long the input may stay silent before the halls get the slate.
+    public var lossAfterMs: Int
+
+    /// Creates a spec.
+    public init(relayId: String, source: String, title: String, canvas: RelayCanvas, listener: RelayListener, outputs: [RelayOutput], lossAfterMs: Int = 1000) {
+        self.relayId = relayId
+        self.source = source
+        self.title = title
+        self.canvas = canvas
+        self.listener = listener
+        self.outputs = outputs
+        self.lossAfterMs = lossAfterMs
+    }
+}
+
+/// The normalised stream: H.264 + AAC at a fixed size and rate, one keyframe per second.
+public struct RelayCanvas: Sendable, Hashable, Codable {
+    /// Width in pixels.
+    public var width: Int
+    /// Height in pixels.
+    public var height: Int
+    /// Frames per second (also the GOP length, so a keyframe every second).
+    public var framerate: Int
+    /// H.264 bitrate in kbit/s.
+    public var videoKbps: Int
+    /// AAC bitrate in kbit/s.
+    public var audioKbps: Int
+
+    /// Creates a canvas.
+    public init(width: Int, height: Int, framerate: Int, videoKbps: Int, audioKbps: Int = 128) {
+        self.width = width
+        self.height = height
+        self.framerate = framerate
+        self.videoKbps = videoKbps
+        self.audioKbps = audioKbps
+    }
+}
+
+/// The relay's SRT listener.
+public struct RelayListener: Sendable, Hashable, Codable {
+    /// UDP port.
+    public var port: Int
+    /// AES-256 passphrase; `nil` only for a LAN test setup.
+    public var passphrase: String?
+    /// Latency the listener offers, in milliseconds (SRT uses the larger of both ends').
+    public var latencyMs: Int
+
+    /// Creates a listener.
+    public init(port: Int, passphrase: String?, latencyMs: Int) {
+        self.port = port
+        self.passphrase = passphrase
+        self.latencyMs = latencyMs
+    }
+}
+
+/// One hall's output.
+public struct RelayOutput: Sendable, Hashable, Codable {
+    /// The hall.
+    public var hallId: String
+    /// How the stream reaches it.
+    public var destination: Destination
+
+    /// How a hall receives.
+    public enum Destination: Sendable, Hashable, Codable {
+        /// The hall's decoder calls the relay's listener with this stream id.
+        case streamId(String)
+        /// The relay calls the hall's listening decoder at this SRT URI.
+        case call(uri: String)
+        /// The relay sends UDP MPEG-TS to this host (or multicast group) and port.
+        case udp(host: String, port: Int)
+    }
+
+    /// Creates an output.
+    public init(hallId: String, destination: Destination) {
+        self.hallId = hallId
+        self.destination = destination
+    }
+}

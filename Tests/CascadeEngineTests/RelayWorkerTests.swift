@@ -1,0 +1,102 @@
+import CascadeCore
+import CascadeEngine
+import CascadeMedia
+import CascadeTestSupport
+import Foundation
+import Testing
+
+/// A relay hop in a supervised worker: the demo feed over SRT in, halls out over SRT and UDP.
+@Suite(.serialized) struct RelayWorkerTests {
+    static let passphrase = "relay-test-passphrase"
+
+    static func spec(source: String, outputs: [RelayOutput], port: Int) -> RelaySpec {
+        RelaySpec(
+            relayId: "t1", source: source, title: "Hội nghị thử",
+            canvas: RelayCanvas(width: 640, height: 360, framerate: 25, videoKbps: 800, audioKbps: 96),
+            listener: RelayListener(port: port, passphrase: passphrase, latencyMs: 200), outputs: outputs
+        )
+    }
+
+    static func callerURL(port: Int, streamId: String, passphrase: String = passphrase) -> String {
+        "srt://127.0.0.1:\(port)?mode=caller&latency=200&streamid=\(streamId)&passphrase=\(passphrase)&pbkeylen=32"
+    }
+
+    /// Collects the relay events a supervisor publishes.
+    final class EventLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var events: [RelayEvent] = []
+        private var samples: [RelayStatistics] = []
+
+        func follow(_ supervisor: Supervisor) async -> Task<Void, Never> {
+            let stream = await supervisor.subscribe()
+            return Task {
+                for await event in stream {
+                    guard case .report(let report) = event.kind else { continue }
+                    self.lock.withLock {
+                        switch report {
+                        case .relayEvent(let relayEvent): self.events.append(relayEvent)
+                        case .relayStatistics(let sample): self.samples.append(sample)
+                        default: break
+                        }
+                    }
+                }
+            }
+        }
+
+        var all: [RelayEvent] { lock.withLock { events } }
+        var latest: RelayStatistics? { lock.withLock { samples.last } }
+        func kinds(_ kind: RelayEvent.Kind) -> [RelayEvent] { all.filter { $0.kind == kind } }
+    }
+
+    @Test func fansOutToHallsThatCallInAndHallsItCalls() async throws {
+        try await RecordingWorkerTests.withDemoFeed { feed in
+            try await SupervisorTests.withSupervisor { supervisor, directory in
+                let log = EventLog()
+                let following = await log.follow(supervisor)
+                defer { following.cancel() }
+                let port = TestPaths.freeUDPPort(), hallListener = TestPaths.freeUDPPort(), udpPort = TestPaths.freeUDPPort()
+                let caller = HallReceiver(srt: Self.callerURL(port: port, streamId: "hall-a"), path: "\(directory)/a.ts")
+                let listening = HallReceiver(srt: "srt://:\(hallListener)?mode=listener&latency=200", path: "\(directory)/b.ts")
+                let lan = HallReceiver(udpPort: udpPort, path: "\(directory)/c.ts")
+                try listening.start()
+                try lan.start()
+                let outputs = [
+                    RelayOutput(hallId: "a", destination: .streamId("hall-a")),
+                    RelayOutput(hallId: "b", destination: .call(uri: "srt://127.0.0.1:\(hallListener)?mode=caller&latency=200")),
+                    RelayOutput(hallId: "c", destination: .udp(host: "127.0.0.1", port: udpPort)),
+                ]
+                try await supervisor.start(WorkerSpec(id: "relay-t1", relay: Self.spec(source: feed.uri, outputs: outputs, port: port)))
+                try await Task.sleep(for: .seconds(1))
+                try caller.start()
+                let intruder = HallReceiver(srt: Self.callerURL(port: port, streamId: "hall-x"), path: "\(directory)/x.ts")
+                try intruder.start()
+                let wrongKey = HallReceiver(srt: Self.callerURL(port: port, streamId: "hall-a", passphrase: "not-the-passphrase"), path: "\(directory)/y.ts")
+                try wrongKey.start()
+                try await Task.sleep(for: .seconds(8))
+                let sample = log.latest
+                caller.stop(); listening.stop(); lan.stop(); intruder.stop(); wrongKey.stop()
+                _ = try await supervisor.stop("relay-t1")
+                for receiver in [caller, listening, lan] {
+                    let frames = try MediaProbe.decodedFrames(receiver.path)
+                    #expect((frames["h264"] ?? 0) > 100, "\(receiver.path): \(frames)")
+                    #expect((frames["aac"] ?? 0) > 100, "\(receiver.path): \(frames)")
+                    let times = try MediaProbe.videoFrameTimes(receiver.path)
+                    let continuity = MediaProbe.continuity(times)
+                    #expect(continuity.isMonotonic && continuity.largestStep < 0.2, "\(receiver.path): \(continuity)")
+                }
+                #expect(intruder.bytes == 0 && wrongKey.bytes == 0)
+                let refused = log.kinds(.hallRefused)
+                #expect(refused.contains { $0.detail.contains("hall-x") && $0.detail.contains("unknown stream id") }, "\(refused)")
+                #expect(refused.contains { $0.hallId == "a" && $0.detail.contains("passphrase") }, "\(refused)")
+                #expect(log.kinds(.sourceLive).count == 1)
+                #expect(Set(log.kinds(.hallConnected).compactMap(\.hallId)) == ["a", "b"])
+                let halls = Dictionary(uniqueKeysWithValues: (sample?.halls ?? []).map { ($0.hallId, $0) })
+                #expect(sample?.source == "live")
+                for id in ["a", "b", "c"] {
+                    #expect(halls[id]?.connected == true && (halls[id]?.bitrateKbps ?? 0) > 300, "\(id): \(String(describing: halls[id]))")
+                }
+                #expect(halls["a"]?.rttMs != nil && halls["b"]?.rttMs != nil)
+            }
+        }
+    }
+}
