@@ -1,5 +1,6 @@
 import CascadeCore
 import CascadeEngine
+import CascadeMedia
 import CascadeHTTP
 import CascadeStore
 import Foundation
@@ -106,14 +107,41 @@ public enum CascadeServer {
         )
         dependencies.recordings = recordings
         dependencies.defaultPartSeconds = configuration.recording.partSeconds
+        let relays = makeRelayService(configuration, database: database, supervisor: supervisor, logger: logger)
+        dependencies.relays = relays
         return Application(
             router: makeRouter(dependencies),
             configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Cascade"),
-            // Shut down in reverse: HTTP, then recordings (finishing their parts), then the supervisor.
-            services: [supervisor, recordings],
+            // Shut down in reverse: HTTP, then relays and recordings (finishing their parts), then the supervisor.
+            services: [supervisor, recordings, relays],
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.http.port) },
             logger: logger
         )
+    }
+
+    /// The relay service, with the configured passphrase or one generated once and kept in the data directory.
+    static func makeRelayService(_ configuration: Configuration, database: AppDatabase, supervisor: Supervisor, logger: Logger) -> RelayService {
+        var settings = RelayService.Settings(passphrase: configuration.srtPassphrase ?? siteRelayPassphrase(dataDirectory: configuration.dataDirectory, logger: logger))
+        settings.portRange = configuration.relay.ports
+        settings.advertisedHost = configuration.relay.advertisedHost
+        settings.canvas = RelayCanvas(width: configuration.relay.width, height: configuration.relay.height, framerate: configuration.relay.framerate, videoKbps: configuration.relay.videoKbps)
+        settings.lossAfterMs = configuration.relay.lossAfterMs
+        return RelayService(supervisor: supervisor, ledger: database, halls: configuration.tree.halls, settings: settings, logger: logger)
+    }
+
+    /// A random passphrase made on first use and stored (mode 0600) in the data directory: relays are
+    /// encrypted even when none is configured, and halls keep the same one across restarts.
+    static func siteRelayPassphrase(dataDirectory: String, logger: Logger) -> String {
+        let path = (dataDirectory as NSString).appendingPathComponent("srt-passphrase")
+        if let stored = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), (10...79).contains(stored.count) {
+            return stored
+        }
+        let passphrase = Secrets.password(length: 32)
+        try? FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        if FileManager.default.createFile(atPath: path, contents: Data((passphrase + "\n").utf8), attributes: [.posixPermissions: 0o600]) {
+            logger.notice("generated the SRT passphrase for relays in \(path)")
+        }
+        return passphrase
     }
 
     /// The running executable, which also serves as the worker program.

@@ -20,6 +20,8 @@ public struct Configuration: Sendable {
     public var recording: RecordingDefaults
     /// The default SRT passphrase for WAN hops (from `CASCADE_SRT_PASSPHRASE` when set).
     public var srtPassphrase: String?
+    /// Ports, address and encoding of relays.
+    public var relay = RelayDefaults()
 
     /// Every element /healthz checks.
     public var requiredElements: [String] { GStreamer.requiredElements + extraRequiredElements.filter { !GStreamer.requiredElements.contains($0) } }
@@ -33,6 +35,24 @@ public struct RecordingDefaults: Sendable {
     public var freeSpaceFloorBytes: Int64 = 2 << 30
     /// … or as a fraction of the disk, whichever is smaller.
     public var freeSpaceFloorFraction = 0.05
+}
+
+/// Where relays listen and what the root hop encodes.
+public struct RelayDefaults: Sendable {
+    /// UDP ports for relay listeners.
+    public var ports: ClosedRange<Int> = 9000...9099
+    /// The address halls call, written into the URLs technicians give to decoders.
+    public var advertisedHost = "127.0.0.1"
+    /// Picture width.
+    public var width = 1280
+    /// Picture height.
+    public var height = 720
+    /// Frames per second (and GOP length).
+    public var framerate = 25
+    /// H.264 bitrate.
+    public var videoKbps = 2500
+    /// Input silence before the slate, in milliseconds.
+    public var lossAfterMs = 1000
 }
 
 /// A `host:port` pair.

@@ -23,7 +23,7 @@ public enum ConfigurationLoader {
             throw fail("", "YAML syntax error: \(oneLine(error))")
         }
         let root = try Section(parsed ?? [String: Any](), entry: "top level", file: path)
-        try root.allowOnly(["server", "media", "booking", "recording", "levels", "units", "halls"])
+        try root.allowOnly(["server", "media", "relay", "booking", "recording", "levels", "units", "halls"])
 
         let server = try root.section("server")
         try server.allowOnly(["http", "dataDir", "zone"])
@@ -55,6 +55,23 @@ public enum ConfigurationLoader {
         if let minutes = try recordingSection.int("partMinutes", in: 1...240) { recording.partSeconds = minutes * 60 }
         if let megabytes = try recordingSection.int("freeSpaceFloorMB", in: 0...10_000_000) { recording.freeSpaceFloorBytes = Int64(megabytes) << 20 }
         if let percent = try recordingSection.int("freeSpaceFloorPercent", in: 0...100) { recording.freeSpaceFloorFraction = Double(percent) / 100 }
+
+        let relaySection = try root.section("relay")
+        try relaySection.allowOnly(["ports", "advertisedHost", "width", "height", "framerate", "videoKbps", "lossAfterMs"])
+        var relay = RelayDefaults()
+        if let ports = try relaySection.string("ports") {
+            let bounds = ports.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard bounds.count == 2, bounds[0] >= 1024, bounds[0] <= bounds[1], bounds[1] <= 65535 else {
+                throw fail("relay.ports", "\"\(ports)\" is not a port range like 9000-9099 within 1024–65535")
+            }
+            relay.ports = bounds[0]...bounds[1]
+        }
+        if let host = try relaySection.string("advertisedHost") { relay.advertisedHost = host }
+        if let width = try relaySection.int("width", in: 160...3840) { relay.width = width - width % 2 }
+        if let height = try relaySection.int("height", in: 90...2160) { relay.height = height - height % 2 }
+        if let framerate = try relaySection.int("framerate", in: 10...60) { relay.framerate = framerate }
+        if let kbps = try relaySection.int("videoKbps", in: 200...20_000) { relay.videoKbps = kbps }
+        if let loss = try relaySection.int("lossAfterMs", in: 200...10_000) { relay.lossAfterMs = loss }
 
         let levels = try root.strings("levels")
         var units: [CascadeCore.Unit] = []
@@ -89,7 +106,7 @@ public enum ConfigurationLoader {
         }
         return Configuration(
             http: http, dataDirectory: try server.string("dataDir") ?? "./data", zone: zone, tree: tree,
-            extraRequiredElements: extraElements, bookingRules: rules, recording: recording, srtPassphrase: passphrase
+            extraRequiredElements: extraElements, bookingRules: rules, recording: recording, srtPassphrase: passphrase, relay: relay
         )
     }
 

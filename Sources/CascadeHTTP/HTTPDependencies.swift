@@ -19,6 +19,8 @@ public struct HTTPDependencies: Sendable {
     public var zone: TimeZone
     /// The recording service.
     public var recordings: RecordingService?
+    /// The relay service.
+    public var relays: RelayService?
     /// Part length when a request gives none.
     public var defaultPartSeconds = 600
 

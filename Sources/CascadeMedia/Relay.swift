@@ -23,6 +23,9 @@ final class Relay {
     private let source: RelaySource
     private let gate = CallerGate()
     private let flow: UnsafeMutablePointer<gint64>
+    /// Stamped by every buffer the encoder hands to the fan-out: an output that stops is a stuck worker.
+    private let produced: UnsafeMutablePointer<gint64>
+    private let startedAt = ContinuousClock.now
     private var input: Pipeline?
     private var inputBuiltAt = ContinuousClock.now
     private var inputRebuildAt: ContinuousClock.Instant?
@@ -46,6 +49,8 @@ final class Relay {
         source = try RelaySource(parsing: spec.source)
         flow = .allocate(capacity: 1)
         flow.initialize(to: 0)
+        produced = .allocate(capacity: 1)
+        produced.initialize(to: 0)
         var udpClients: [String] = []
         for hall in spec.outputs {
             if case .udp(let host, let port) = hall.destination { udpClients.append("\(host):\(port)") }
@@ -54,9 +59,11 @@ final class Relay {
             output = try Pipeline(description: RelayRecipes.output(spec, udpClients: udpClients))
         } catch {
             flow.deallocate()
+            produced.deallocate()
             throw error
         }
         _ = gate.attach(to: output, element: RelayRecipes.listenerSink)
+        _ = output.withElement { cascade_watch_flow($0, "fanout", produced) }
         for hall in spec.outputs { link(hall, announce: false) }
         do {
             try output.play()
@@ -70,6 +77,7 @@ final class Relay {
     deinit {
         close()
         flow.deallocate()
+        produced.deallocate()
     }
 
     /// Adds a hall to the running relay; the others are untouched.
@@ -89,8 +97,14 @@ final class Relay {
         events.append(RelayEvent(kind: .hallRemoved, hallId: hallId))
     }
 
-    /// Why the output failed, if it did (the worker then exits and is restarted).
-    var outputFailure: String? { output.firstError }
+    /// Why the output failed, if it did (the worker then exits and is restarted): an error, or no
+    /// stream produced for five seconds although the slate alone keeps it going.
+    var outputFailure: String? {
+        if let error = output.firstError { return error }
+        let stamp = cascade_read_stamp(produced)
+        let silent = stamp > 0 ? Int64(cascade_monotonic_us() - stamp) : Int64(ContinuousClock.now - startedAt > .seconds(10) ? Int64.max : 0)
+        return silent > 5_000_000 ? "the relay output produced nothing for 5 s" : nil
+    }
 
     /// Periodic work: the caller gate, the input watch, call legs, statistics once a second.
     func tick() -> (events: [RelayEvent], statistics: RelayStatistics?) {
@@ -336,7 +350,7 @@ final class Relay {
             halls[id] = link
             samples.append(sample)
         }
-        return RelayStatistics(at: Date(), source: sourceState, halls: samples)
+        return RelayStatistics(at: Date(), source: sourceState, sourceProblem: sourceState == "live" ? nil : inputProblem, halls: samples)
     }
 
     private func fill(_ sample: inout HallStatistics, from stats: CascadeSRTStats, link: inout HallLink, seconds: Double) {

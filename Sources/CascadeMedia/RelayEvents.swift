@@ -18,6 +18,8 @@ public struct RelayEvent: Sendable, Hashable, Codable {
         case hallAdded = "hall-added"
         /// A hall was removed from the running relay.
         case hallRemoved = "hall-removed"
+        /// The relay's worker ended unexpectedly and is being restarted.
+        case relayRestarting = "relay-restarting"
     }
 
     /// When, in UTC.
@@ -44,13 +46,16 @@ public struct RelayStatistics: Sendable, Hashable, Codable {
     public var at: Date
     /// "connecting", "live" or "lost".
     public var source: String
+    /// Why the source is not live, when known (e.g. "Connection refused").
+    public var sourceProblem: String?
     /// Per hall.
     public var halls: [HallStatistics]
 
     /// Creates a sample.
-    public init(at: Date, source: String, halls: [HallStatistics]) {
+    public init(at: Date, source: String, sourceProblem: String? = nil, halls: [HallStatistics]) {
         self.at = at
         self.source = source
+        self.sourceProblem = sourceProblem
         self.halls = halls
     }
 }

@@ -134,6 +134,11 @@ struct WorkerSession {
             let (events, statistics) = relay.tick()
             events.forEach { report(.relayEvent($0)) }
             if let statistics { report(.relayStatistics(statistics)) }
+            if let failure = relay.outputFailure {
+                report(.error(element: "relay", message: failure, debug: ""))
+                exitCode = .pipelineError
+                return
+            }
         }
         if let statisticsInterval, lastStatistics.map({ now - $0 >= statisticsInterval }) ?? true {
             lastStatistics = now

@@ -1,0 +1,5 @@
+import CascadeEngine
+import CascadeStore
+
+/// The embedded database is the relay service's ledger.
+extension AppDatabase: RelayLedger {}

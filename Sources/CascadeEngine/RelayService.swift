@@ -1,0 +1,433 @@
+import CascadeCore
+import CascadeMedia
+import Foundation
+import Logging
+import ServiceLifecycle
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Keeps every relay running: one supervised worker per relay, restarted with backoff when it
+/// crashes or stalls, halls added and removed live, events and link figures kept in memory for
+/// technicians and summarised into the ledger.
+public actor RelayService: Service {
+    /// Limits, encoding and addresses.
+    public struct Settings: Sendable {
+        /// Ports the relays' SRT listeners may use.
+        public var portRange: ClosedRange<Int> = 9000...9099
+        /// The host name or address halls call, put into the URLs given to technicians.
+        public var advertisedHost = "127.0.0.1"
+        /// What the root hop encodes.
+        public var canvas = RelayCanvas(width: 1280, height: 720, framerate: 25, videoKbps: 2500)
+        /// Passphrase of every relay listener and every hall Cascade calls (AES-256).
+        public var passphrase: String
+        /// Input silence before the slate.
+        public var lossAfterMs = 1000
+        /// Waits before restarting a worker that ended, by attempt.
+        public var restartBackoff: [Duration] = [.milliseconds(200), .seconds(1), .seconds(2), .seconds(4)]
+        /// A worker that reports nothing for this long is killed and restarted.
+        public var stallDeadline: Duration = .seconds(6)
+        /// A relay whose worker fails this many times in a row before its first report has failed.
+        public var maxFailedStarts = 3
+        /// How often link figures are written to the ledger.
+        public var summaryInterval: Duration = .seconds(5)
+
+        /// Creates settings.
+        public init(passphrase: String) { self.passphrase = passphrase }
+    }
+
+    private struct Active {
+        var spec: RelaySpec
+        var meetingId: String?
+        var workerId: String?
+        var pid: Int32?
+        var attempt = 0
+        var restarts = 0
+        var failedStarts = 0
+        var restartAt: ContinuousClock.Instant? = .now
+        var lastReportAt: ContinuousClock.Instant?
+        var hasReported = false
+        var isStopping = false
+        var stopReason: String?
+        var stopActor = "system"
+        var lastError: String?
+        var statistics: RelayStatistics?
+        var recentEvents: [RelayEvent] = []
+        var connectedSeconds: [String: Int] = [:]
+        var lastSummaryAt = ContinuousClock.now
+        var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private enum Input: Sendable {
+        case event(SupervisorEvent)
+        case tick
+        case wake
+        case shutdown
+    }
+
+    private let supervisor: Supervisor
+    private let ledger: any RelayLedger
+    private let halls: [String: Hall]
+    private let settings: Settings
+    private let logger: Logger
+    private var active: [Int64: Active] = [:]
+    private var jobs: [@Sendable () async -> Void] = []
+    private var wake: AsyncStream<Input>.Continuation?
+    private var listeners: [UUID: AsyncStream<RelayEventRecord>.Continuation] = [:]
+    private var isShuttingDown = false
+
+    /// Creates the service for the halls of the configuration.
+    public init(supervisor: Supervisor, ledger: any RelayLedger, halls: [Hall], settings: Settings, logger: Logger) {
+        self.supervisor = supervisor
+        self.ledger = ledger
+        self.halls = Dictionary(halls.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.settings = settings
+        self.logger = logger
+    }
+
+    // MARK: - Commands
+
+    /// Starts relaying `source` to `hallIds`; returns the relay id and how each hall gets the stream.
+    public func start(source: String, hallIds: [String], meetingId: String?, title: String, port: Int?, actor: String) throws(RelayError) -> (id: Int64, halls: [HallAccess]) {
+        guard !isShuttingDown else { throw RelayError(.startFailed, "the server is shutting down") }
+        let parsed: RelaySource
+        do {
+            parsed = try RelaySource(parsing: source)
+        } catch {
+            throw RelayError(.invalidSource, error.message)
+        }
+        var unique: [String] = []
+        for id in hallIds where !unique.contains(id) {
+            guard halls[id] != nil else { throw RelayError(.unknownHall, "hall \(id) is not in the configuration") }
+            unique.append(id)
+        }
+        guard !unique.isEmpty else { throw RelayError(.hallConflict, "a relay needs at least one hall") }
+        let listenerPort = try choosePort(port)
+        let outputs = unique.map { output(for: halls[$0]!) }
+        let id: Int64
+        do {
+            id = try ledger.createRelay(meetingId: meetingId, source: parsed.redacted, listenerPort: listenerPort, hallIds: unique, actor: actor)
+        } catch {
+            throw RelayError(.startFailed, "the relay could not be recorded: \(error)")
+        }
+        let spec = RelaySpec(
+            relayId: "rl\(id)", source: source, title: title, canvas: settings.canvas,
+            listener: RelayListener(port: listenerPort, passphrase: settings.passphrase, latencyMs: 200),
+            outputs: outputs, lossAfterMs: settings.lossAfterMs
+        )
+        active[id] = Active(spec: spec, meetingId: meetingId)
+        launchDue()
+        return (id, unique.map { access(for: halls[$0]!, port: listenerPort) })
+    }
+
+    /// Adds a hall to a running relay without touching the others.
+    public func addHall(_ hallId: String, to id: Int64, actor: String) throws(RelayError) -> HallAccess {
+        guard var relay = active[id], !relay.isStopping else { throw RelayError(.unknownRelay, "no running relay rl\(id)") }
+        guard let hall = halls[hallId] else { throw RelayError(.unknownHall, "hall \(hallId) is not in the configuration") }
+        guard !relay.spec.outputs.contains(where: { $0.hallId == hallId }) else { throw RelayError(.hallConflict, "hall \(hallId) is already in relay rl\(id)") }
+        let output = output(for: hall)
+        relay.spec.outputs.append(output)
+        active[id] = relay
+        if let workerId = relay.workerId { send(.addHall(output), to: workerId) }
+        record { try ledger.relayHallAdded(relay: id, hallId: hallId, actor: actor) }
+        return access(for: hall, port: relay.spec.listener.port)
+    }
+
+    /// Removes a hall from a running relay without touching the others.
+    public func removeHall(_ hallId: String, from id: Int64, actor: String) throws(RelayError) {
+        guard var relay = active[id], !relay.isStopping else { throw RelayError(.unknownRelay, "no running relay rl\(id)") }
+        guard relay.spec.outputs.contains(where: { $0.hallId == hallId }) else { throw RelayError(.hallConflict, "hall \(hallId) is not in relay rl\(id)") }
+        relay.spec.outputs.removeAll { $0.hallId == hallId }
+        active[id] = relay
+        if let workerId = relay.workerId { send(.removeHall(hallId: hallId), to: workerId) }
+        flushSummary(id)
+        record { try ledger.relayHallRemoved(relay: id, hallId: hallId, actor: actor) }
+    }
+
+    /// Stops a relay and waits until its worker is gone.
+    public func stop(_ id: Int64, actor: String) async throws(RelayError) {
+        guard active[id] != nil else { throw RelayError(.unknownRelay, "no running relay rl\(id)") }
+        requestStop(id, reason: nil, actor: actor)
+        await withCheckedContinuation { continuation in
+            if active[id] == nil { continuation.resume() } else { active[id]?.stopWaiters.append(continuation) }
+        }
+    }
+
+    /// A running relay as technicians watch it; `nil` when it is not running.
+    public func live(_ id: Int64) -> RelayLive? {
+        guard let relay = active[id] else { return nil }
+        let state = relay.isStopping ? "stopping" : relay.workerId == nil ? (relay.attempt == 0 ? "starting" : "restarting") : relay.hasReported ? "running" : "starting"
+        return RelayLive(
+            id: id, state: state, pid: relay.pid, restarts: relay.restarts, source: (try? RelaySource(parsing: relay.spec.source))?.redacted ?? "",
+            halls: relay.spec.outputs.compactMap { halls[$0.hallId].map { access(for: $0, port: relay.spec.listener.port) } },
+            statistics: relay.statistics, recentEvents: relay.recentEvents
+        )
+    }
+
+    /// The ids of running relays.
+    public var runningIds: [Int64] { active.keys.sorted() }
+
+    /// Every relay event as it happens, for live views.
+    public func events() -> AsyncStream<RelayEventRecord> {
+        let (stream, continuation) = AsyncStream.makeStream(of: RelayEventRecord.self, bufferingPolicy: .bufferingNewest(1000))
+        let key = UUID()
+        listeners[key] = continuation
+        continuation.onTermination = { _ in Task { await self.removeListener(key) } }
+        return stream
+    }
+
+    private func removeListener(_ key: UUID) { listeners[key] = nil }
+
+    // MARK: - Running
+
+    /// Marks relays a previous run left running, then follows the workers until shutdown.
+    public func run() async throws {
+        for relay in (try? ledger.relays(limit: 1000)) ?? [] where relay.state == .running {
+            record { try ledger.finishRelay(relay.id, state: .failed, reason: "interrupted: the server stopped", actor: "system") }
+        }
+        let events = await supervisor.subscribe()
+        let (inputs, feed) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .unbounded)
+        wake = feed
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    for await event in events { feed.yield(.event(event)) }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(500))
+                        feed.yield(.tick)
+                    }
+                }
+                for await input in inputs {
+                    switch input {
+                    case .event(let event): handle(event)
+                    case .tick: tick()
+                    case .wake: break
+                    case .shutdown:
+                        isShuttingDown = true
+                        for id in active.keys { requestStop(id, reason: "server stopped", actor: "system") }
+                    }
+                    for job in jobs { group.addTask { await job() } }
+                    jobs.removeAll()
+                    if isShuttingDown && active.isEmpty { break }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            feed.yield(.shutdown)
+        }
+        listeners.values.forEach { $0.finish() }
+    }
+
+    private func handle(_ event: SupervisorEvent) {
+        guard let id = relayId(of: event.workerId), active[id]?.workerId == event.workerId else { return }
+        switch event.kind {
+        case .spawned(let pid):
+            active[id]?.pid = pid
+        case .report(.relayEvent(let relayEvent)):
+            publish(id, relayEvent)
+        case .report(.relayStatistics(let sample)):
+            active[id]?.statistics = sample
+            active[id]?.lastReportAt = .now
+            active[id]?.hasReported = true
+            active[id]?.failedStarts = 0
+            for hall in sample.halls where hall.connected { active[id]?.connectedSeconds[hall.hallId, default: 0] += 1 }
+        case .report(.error(let element, let message, _)):
+            active[id]?.lastError = "\(element): \(message)"
+        case .exited(let outcome):
+            workerEnded(id, outcome: outcome)
+        default:
+            break
+        }
+    }
+
+    private func workerEnded(_ id: Int64, outcome: WorkerOutcome) {
+        guard var relay = active[id] else { return }
+        relay.workerId = nil
+        relay.pid = nil
+        flushSummary(id)
+        if relay.isStopping {
+            active[id] = nil
+            record { try ledger.finishRelay(id, state: .stopped, reason: relay.stopReason, actor: relay.stopActor) }
+            relay.stopWaiters.forEach { $0.resume() }
+            return
+        }
+        let reason = outcome.lastError ?? relay.lastError ?? "\(outcome.termination)"
+        if !relay.hasReported {
+            relay.failedStarts += 1
+            if relay.failedStarts >= settings.maxFailedStarts {
+                active[id] = nil
+                publish(id, RelayEvent(kind: .relayRestarting, detail: "giving up: \(reason)"), into: &relay)
+                record { try ledger.finishRelay(id, state: .failed, reason: reason, actor: "system") }
+                relay.stopWaiters.forEach { $0.resume() }
+                return
+            }
+        }
+        relay.hasReported = false
+        relay.restarts += 1
+        relay.restartAt = .now.advanced(by: settings.restartBackoff[min(relay.failedStarts, settings.restartBackoff.count - 1)])
+        active[id] = relay
+        publish(id, RelayEvent(kind: .relayRestarting, detail: reason))
+        logger.info("relay worker ended, restarting", metadata: ["relay.id": "\(id)", "reason": "\(reason)"])
+    }
+
+    private func tick() {
+        let now = ContinuousClock.now
+        for (id, relay) in active where !relay.isStopping {
+            if let workerId = relay.workerId, let pid = relay.pid, let last = relay.lastReportAt ?? relay.restartAt, now - last > settings.stallDeadline {
+                // Reports come every second; silence means a stuck worker.
+                logger.warning("relay worker stalled, killing it", metadata: ["relay.id": "\(id)", "worker": "\(workerId)"])
+                active[id]?.lastError = "the worker stopped reporting for \(settings.stallDeadline)"
+                active[id]?.lastReportAt = now
+                kill(pid, SIGKILL)
+            }
+            if now - relay.lastSummaryAt >= settings.summaryInterval { flushSummary(id) }
+        }
+        launchDue()
+    }
+
+    private func launchDue() {
+        guard !isShuttingDown else { return }
+        for (id, relay) in active where relay.workerId == nil && !relay.isStopping {
+            guard let due = relay.restartAt, due <= .now else { continue }
+            let workerId = "rl\(id)-\(relay.attempt)"
+            active[id]?.attempt += 1
+            active[id]?.workerId = workerId
+            active[id]?.lastReportAt = .now
+            let spec = relay.spec
+            let (supervisor, logger) = (self.supervisor, self.logger)
+            enqueue {
+                do {
+                    try await supervisor.start(WorkerSpec(id: workerId, relay: spec))
+                } catch {
+                    logger.error("relay worker could not start", metadata: ["relay.id": "\(id)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func requestStop(_ id: Int64, reason: String?, actor: String) {
+        guard var relay = active[id], !relay.isStopping else { return }
+        relay.isStopping = true
+        relay.stopReason = reason
+        relay.stopActor = actor
+        active[id] = relay
+        guard let workerId = relay.workerId else {
+            active[id] = nil
+            record { try ledger.finishRelay(id, state: .stopped, reason: reason, actor: actor) }
+            relay.stopWaiters.forEach { $0.resume() }
+            return
+        }
+        let supervisor = self.supervisor
+        enqueue { _ = try? await supervisor.stop(workerId, timeout: .seconds(3)) }
+    }
+
+    private func publish(_ id: Int64, _ event: RelayEvent) {
+        guard var relay = active[id] else { return }
+        publish(id, event, into: &relay)
+        active[id] = relay
+    }
+
+    private func publish(_ id: Int64, _ event: RelayEvent, into relay: inout Active) {
+        relay.recentEvents.append(event)
+        if relay.recentEvents.count > 50 { relay.recentEvents.removeFirst(relay.recentEvents.count - 50) }
+        let stored = RelayEventRecord(relayId: id, at: event.at, kind: event.kind.rawValue, hallId: event.hallId, detail: event.detail)
+        record { try ledger.appendRelayEvents([stored]) }
+        listeners.values.forEach { $0.yield(stored) }
+    }
+
+    private func flushSummary(_ id: Int64) {
+        guard var relay = active[id] else { return }
+        relay.lastSummaryAt = .now
+        for hall in relay.statistics?.halls ?? [] {
+            let seconds = relay.connectedSeconds.removeValue(forKey: hall.hallId) ?? 0
+            record {
+                try ledger.updateRelayHall(
+                    relay: id, hallId: hall.hallId, connectedSecondsAdded: seconds, bytes: Int64(clamping: hall.bytes),
+                    lostPackets: hall.lostPackets ?? 0, retransmittedPackets: hall.retransmittedPackets ?? 0, rttMs: hall.rttMs
+                )
+            }
+        }
+        active[id] = relay
+    }
+
+    private func send(_ command: WorkerCommand, to workerId: String) {
+        let supervisor = self.supervisor
+        enqueue { await supervisor.send(command, to: workerId) }
+    }
+
+    private func enqueue(_ job: @escaping @Sendable () async -> Void) {
+        jobs.append(job)
+        wake?.yield(.wake)
+    }
+
+    private func record(_ write: () throws -> Void) {
+        do { try write() } catch { logger.error("relay ledger write failed", metadata: ["error": "\(error)"]) }
+    }
+
+    private func relayId(of workerId: String) -> Int64? {
+        guard workerId.hasPrefix("rl"), let dash = workerId.firstIndex(of: "-") else { return nil }
+        return Int64(workerId[workerId.index(workerId.startIndex, offsetBy: 2)..<dash])
+    }
+
+    private func choosePort(_ requested: Int?) throws(RelayError) -> Int {
+        let used = Set(active.values.map(\.spec.listener.port))
+        if let requested {
+            guard (1024...65535).contains(requested) else { throw RelayError(.portUnavailable, "port \(requested) is outside 1024–65535") }
+            guard !used.contains(requested), Self.isFreeUDPPort(requested) else { throw RelayError(.portUnavailable, "UDP port \(requested) is already in use") }
+            return requested
+        }
+        for port in settings.portRange where !used.contains(port) && Self.isFreeUDPPort(port) { return port }
+        throw RelayError(.portUnavailable, "no free UDP port in \(settings.portRange.lowerBound)–\(settings.portRange.upperBound) for another relay")
+    }
+
+    private static func isFreeUDPPort(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr = in_addr(s_addr: INADDR_ANY)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    private func output(for hall: Hall) -> RelayOutput {
+        switch hall.endpoint {
+        case .srtCaller(let streamId):
+            return RelayOutput(hallId: hall.id, destination: .streamId(streamId))
+        case .srtListener(let host, let port):
+            return RelayOutput(hallId: hall.id, destination: .call(uri: srtURL(host: host, port: port, mode: "caller", latencyMs: hall.latencyMs, streamId: nil)))
+        case .udpMulticast(let group, let port):
+            return RelayOutput(hallId: hall.id, destination: .udp(host: group, port: port))
+        }
+    }
+
+    private func access(for hall: Hall, port: Int) -> HallAccess {
+        switch hall.endpoint {
+        case .srtCaller(let streamId):
+            HallAccess(hallId: hall.id, mode: "call-in", url: srtURL(host: settings.advertisedHost, port: port, mode: "caller", latencyMs: hall.latencyMs, streamId: streamId))
+        case .srtListener(let host, let port):
+            HallAccess(hallId: hall.id, mode: "called", url: srtURL(host: host, port: port, mode: "listener", latencyMs: hall.latencyMs, streamId: nil))
+        case .udpMulticast(let group, let port):
+            HallAccess(hallId: hall.id, mode: "multicast", url: "udp://\(group):\(port)")
+        }
+    }
+
+    private func srtURL(host: String, port: Int, mode: String, latencyMs: Int, streamId: String?) -> String {
+        var components = URLComponents()
+        components.scheme = "srt"
+        components.host = host
+        components.port = port
+        var items = [URLQueryItem(name: "mode", value: mode), URLQueryItem(name: "latency", value: String(latencyMs))]
+        if let streamId { items.append(URLQueryItem(name: "streamid", value: streamId)) }
+        items += [URLQueryItem(name: "passphrase", value: settings.passphrase), URLQueryItem(name: "pbkeylen", value: "32")]
+        components.queryItems = items
+        return components.string ?? "srt://\(host):\(port)"
+    }
+}

@@ -1,0 +1,225 @@
+import CascadeCore
+import CascadeEngine
+import CascadeMedia
+import Foundation
+import Hummingbird
+
+/// `/api/v1/relays`: technicians start relays to halls, add and remove halls live, watch and stop them.
+struct RelayRoutes {
+    let dependencies: HTTPDependencies
+
+    struct NewRelay: Decodable {
+        var source: String?
+        var halls: [String]?
+        var meetingId: String?
+        var title: String?
+        var port: Int?
+    }
+
+    struct NewHall: Decodable {
+        var hallId: String?
+    }
+
+    /// A relay as the API shows it: the stored summary and, while it runs, the live view.
+    struct RelayView: Encodable {
+        var id: String
+        var meetingId: String?
+        var source: String
+        var listenerPort: Int
+        var state: String
+        var startedAt: Date
+        var stoppedAt: Date?
+        var reason: String?
+        var createdBy: String
+        var halls: [RelayHallSummary]
+        var access: [HallAccess]?
+        var restarts: Int?
+        var pid: Int32?
+        var statistics: RelayStatistics?
+        var recentEvents: [RelayEvent]?
+
+        init(_ summary: RelaySummary, live: RelayLive?) {
+            id = "rl\(summary.id)"
+            meetingId = summary.meetingId
+            source = summary.source
+            listenerPort = summary.listenerPort
+            state = live?.state ?? summary.state.rawValue
+            startedAt = summary.startedAt
+            stoppedAt = summary.stoppedAt
+            reason = summary.reason
+            createdBy = summary.createdBy
+            halls = summary.halls
+            access = live?.halls
+            restarts = live?.restarts
+            pid = live?.pid
+            statistics = live?.statistics
+            recentEvents = live?.recentEvents
+        }
+    }
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.post("relays") { request, context in
+            let principal = try context.requirePrincipal()
+            try dependencies.authorize(principal, .operateMedia)
+            let body = try await JSONBody.decode(NewRelay.self, from: request, allowedFields: ["source", "halls", "meetingId", "title", "port"])
+            guard let source = body.source else { throw Problem.badRequest("field \"source\" is required", field: "source") }
+            guard let hallIds = body.halls, !hallIds.isEmpty else { throw Problem.badRequest("field \"halls\" needs at least one hall id", field: "halls") }
+            for hallId in hallIds { try authorizeHall(hallId, principal) }
+            var title = body.title ?? "Hội nghị trực tuyến"
+            if let meetingId = body.meetingId {
+                guard let reference = MeetingReference(meetingId), let meeting = try dependencies.database.meeting(reference) else {
+                    throw Problem.unprocessable("no meeting \(meetingId)", field: "meetingId")
+                }
+                if body.title == nil { title = meeting.details.title }
+            }
+            let started: (id: Int64, halls: [HallAccess])
+            do {
+                started = try await service().start(source: source, hallIds: hallIds, meetingId: body.meetingId, title: title, port: body.port, actor: principal.name)
+            } catch {
+                throw problem(error)
+            }
+            var response = try JSONResponse.make(try await view(started.id), status: .created)
+            response.headers[.location] = "/api/v1/relays/rl\(started.id)"
+            return response
+        }
+        group.get("relays") { _, context in
+            let principal = try context.requirePrincipal()
+            try dependencies.authorize(principal, .readMeetings)
+            var views: [RelayView] = []
+            for summary in try dependencies.database.relays() where isVisible(summary, to: principal) {
+                views.append(RelayView(summary, live: await dependencies.relays?.live(summary.id)))
+            }
+            return try JSONResponse.make(views)
+        }
+        group.get("relays/:id") { _, context in
+            let principal = try context.requirePrincipal()
+            let summary = try visibleRelay(try context.parameters.require("id"), principal)
+            return try JSONResponse.make(try await view(summary.id))
+        }
+        group.delete("relays/:id") { _, context in
+            let principal = try context.requirePrincipal()
+            let summary = try visibleRelay(try context.parameters.require("id"), principal)
+            try dependencies.authorize(principal, .operateMedia)
+            for hall in summary.halls where hall.removedAt == nil { try authorizeHall(hall.hallId, principal) }
+            do {
+                try await service().stop(summary.id, actor: principal.name)
+            } catch {
+                throw problem(error)
+            }
+            return try JSONResponse.make(try await view(summary.id))
+        }
+        group.post("relays/:id/halls") { request, context in
+            let principal = try context.requirePrincipal()
+            let summary = try visibleRelay(try context.parameters.require("id"), principal)
+            try dependencies.authorize(principal, .operateMedia)
+            let body = try await JSONBody.decode(NewHall.self, from: request, allowedFields: ["hallId"])
+            guard let hallId = body.hallId else { throw Problem.badRequest("field \"hallId\" is required", field: "hallId") }
+            try authorizeHall(hallId, principal)
+            let access: HallAccess
+            do {
+                access = try await service().addHall(hallId, to: summary.id, actor: principal.name)
+            } catch {
+                throw problem(error)
+            }
+            return try JSONResponse.make(access, status: .created)
+        }
+        group.delete("relays/:id/halls/:hallId") { _, context in
+            let principal = try context.requirePrincipal()
+            let summary = try visibleRelay(try context.parameters.require("id"), principal)
+            try dependencies.authorize(principal, .operateMedia)
+            let hallId = try context.parameters.require("hallId")
+            try authorizeHall(hallId, principal)
+            do {
+                try await service().removeHall(hallId, from: summary.id, actor: principal.name)
+            } catch {
+                throw problem(error)
+            }
+            return try JSONResponse.make(try await view(summary.id))
+        }
+        group.get("events") { _, context in
+            let principal = try context.requirePrincipal()
+            try dependencies.authorize(principal, .readMeetings)
+            return try await eventStream(for: principal)
+        }
+    }
+
+    /// Server-sent events: every relay event the caller may see, with a comment line every 15 s so
+    /// proxies keep the connection open and a gone client is noticed.
+    private func eventStream(for principal: Principal) async throws -> Response {
+        let events = try await service().events()
+        let (lines, feed) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1000))
+        let database = dependencies.database
+        let forwarding = Task {
+            var visible: [Int64: Bool] = [:]
+            for await event in events {
+                if visible[event.relayId] == nil {
+                    visible[event.relayId] = (try? database.relay(event.relayId)).flatMap { $0 }.map { isVisible($0, to: principal) } ?? false
+                }
+                guard visible[event.relayId] == true, let data = try? JSONResponse.encoder.encode(event) else { continue }
+                feed.yield("event: \(event.kind)\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
+            }
+            feed.finish()
+        }
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(15))
+                feed.yield(": keep-alive\n\n")
+            }
+        }
+        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            defer {
+                forwarding.cancel()
+                heartbeat.cancel()
+            }
+            try await writer.write(ByteBuffer(string: ": cascade relay events\n\n"))
+            for await line in lines { try await writer.write(ByteBuffer(string: line)) }
+            try await writer.finish(nil)
+        })
+    }
+
+    private func view(_ id: Int64) async throws -> RelayView {
+        guard let summary = try dependencies.database.relay(id) else { throw Problem.notFound("no relay rl\(id)") }
+        return RelayView(summary, live: await dependencies.relays?.live(id))
+    }
+
+    private func service() throws -> RelayService {
+        guard let relays = dependencies.relays else { throw Problem(status: .serviceUnavailable, code: "unavailable", detail: "relays are not running") }
+        return relays
+    }
+
+    private func authorizeHall(_ hallId: String, _ principal: Principal) throws {
+        guard let hall = dependencies.policy.tree.hall(hallId) else {
+            throw Problem.unprocessable("hall \(hallId) is not in the configuration", field: "halls")
+        }
+        try dependencies.authorize(principal, .operateMedia, onUnit: hall.unitId)
+    }
+
+    private func visibleRelay(_ text: String, _ principal: Principal) throws -> RelaySummary {
+        try dependencies.authorize(principal, .readMeetings)
+        guard text.hasPrefix("rl"), let id = Int64(text.dropFirst(2)), let summary = try dependencies.database.relay(id) else {
+            throw Problem.notFound("no relay \(text)")
+        }
+        guard isVisible(summary, to: principal) else { throw Problem.forbidden("relay \(text) serves no hall of your subtree") }
+        return summary
+    }
+
+    private func isVisible(_ summary: RelaySummary, to principal: Principal) -> Bool {
+        guard principal.scopeUnitId != nil else { return true }
+        return summary.halls.contains { hall in
+            dependencies.policy.tree.hall(hall.hallId).map { dependencies.policy.canSee(principal, unit: $0.unitId) } ?? false
+        }
+    }
+
+    private func problem(_ error: any Error) -> any Error {
+        guard let error = error as? RelayError else { return error }
+        switch error.code {
+        case .invalidSource: return Problem.unprocessable(error.message, field: "source")
+        case .unknownHall: return Problem.unprocessable(error.message, field: "halls")
+        case .unknownRelay: return Problem.notFound(error.message)
+        case .hallConflict: return Problem(status: .conflict, code: error.code.rawValue, detail: error.message)
+        case .portUnavailable: return Problem(status: .conflict, code: error.code.rawValue, detail: error.message)
+        case .startFailed: return Problem(status: .serviceUnavailable, code: error.code.rawValue, detail: error.message)
+        }
+    }
+}
