@@ -1,0 +1,126 @@
+import CascadeApp
+import CascadeCore
+import CascadeStore
+import CascadeTestSupport
+import Foundation
+import Testing
+
+/// Relays end to end over HTTP: a real server, relay workers, halls played by gst-launch.
+@Suite(.serialized) struct RelayAPITests {
+    /// Polls the relay until `done` holds or `timeout` passes; returns the last state.
+    static func waitFor(_ client: HTTPClient, _ id: String, token: String, timeout: Duration = .seconds(20),
+                        until done: ([String: Any]) -> Bool) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var last: [String: Any] = [:]
+        while ContinuousClock.now < deadline {
+            last = try await client.send("GET", "/api/v1/relays/\(id)", token: token).json
+            if done(last) { return last }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        return last
+    }
+
+    static func hallStatistics(_ relay: [String: Any], _ hallId: String) -> [String: Any]? {
+        ((relay["statistics"] as? [String: Any])?["halls"] as? [[String: Any]])?.first { $0["hallId"] as? String == hallId }
+    }
+
+    static func isConnected(_ relay: [String: Any], _ hallId: String) -> Bool {
+        hallStatistics(relay, hallId)?["connected"] as? Bool == true
+    }
+
+    static func url(_ relay: [String: Any], _ hallId: String) -> String? {
+        (relay["access"] as? [[String: Any]])?.first { $0["hallId"] as? String == hallId }?["url"] as? String
+    }
+
+    @Test func technicianStartsWatchesChangesAndStopsARelay() async throws {
+        try await withInProcessServer { client, database, configuration in
+            let token = try RecordingAPITests.admin(database)
+            let directory = configuration.dataDirectory
+            let created = try await client.send("POST", "/api/v1/relays", token: token, json: #"{"source":"demo:","halls":["hall-gia-nghia","hall-cu-jut"],"title":"Hội nghị giao ban"}"#)
+            #expect(created.status == 201, "\(created.text)")
+            let id = try #require(created.json["id"] as? String)
+            #expect(created.headers["location"] == "/api/v1/relays/\(id)")
+            let giaNghiaURL = try #require(Self.url(created.json, "hall-gia-nghia"))
+            #expect(giaNghiaURL.contains("streamid=hall-gia-nghia") && giaNghiaURL.contains("pbkeylen=32") && giaNghiaURL.contains("passphrase="))
+            let giaNghia = HallReceiver(srt: giaNghiaURL, path: "\(directory)/gia-nghia.ts")
+            let cuJut = HallReceiver(srt: try #require(Self.url(created.json, "hall-cu-jut")), path: "\(directory)/cu-jut.ts")
+            try giaNghia.start()
+            try cuJut.start()
+            let running = try await Self.waitFor(client, id, token: token) { Self.isConnected($0, "hall-gia-nghia") && Self.isConnected($0, "hall-cu-jut") }
+            #expect(Self.isConnected(running, "hall-gia-nghia") && Self.isConnected(running, "hall-cu-jut"), "\(running)")
+            #expect((running["statistics"] as? [String: Any])?["source"] as? String == "live")
+
+            // Add one hall and remove another while the relay runs.
+            let added = try await client.send("POST", "/api/v1/relays/\(id)/halls", token: token, json: #"{"hallId":"hall-dak-glong"}"#)
+            #expect(added.status == 201, "\(added.text)")
+            let dakGlong = HallReceiver(srt: try #require(added.json["url"] as? String), path: "\(directory)/dak-glong.ts")
+            try dakGlong.start()
+            _ = try await Self.waitFor(client, id, token: token) { Self.isConnected($0, "hall-dak-glong") }
+            let removed = try await client.send("DELETE", "/api/v1/relays/\(id)/halls/hall-cu-jut", token: token)
+            #expect(removed.status == 200, "\(removed.text)")
+            #expect(try await client.send("POST", "/api/v1/relays/\(id)/halls", token: token, json: #"{"hallId":"hall-dak-glong"}"#).status == 409)
+            try await Task.sleep(for: .seconds(3))
+
+            let listed = try await client.send("GET", "/api/v1/relays", token: token)
+            #expect(listed.jsonArray.contains { $0["id"] as? String == id && $0["state"] as? String == "running" })
+            let workerPid = try #require(running["pid"] as? Int)
+            let stopped = try await client.send("DELETE", "/api/v1/relays/\(id)", token: token)
+            #expect(stopped.status == 200, "\(stopped.text)")
+            #expect(stopped.json["state"] as? String == "stopped")
+            #expect(!ProcessFacts.isAlive(Int32(workerPid)), "no worker is left behind")
+            giaNghia.stop(); cuJut.stop(); dakGlong.stop()
+
+            // Gia Nghĩa saw the whole relay without a gap while the others came and went.
+            let times = try MediaProbe.videoFrameTimes(giaNghia.path)
+            let continuity = MediaProbe.continuity(times)
+            let span = (times.last ?? 0) - (times.first ?? 0)
+            #expect(span > 3 && Double(times.count) >= span * 25 * 0.95, "\(times.count) frames over \(span) s")
+            #expect(continuity.isMonotonic && continuity.largestStep < 0.2, "\(continuity)")
+            #expect((try MediaProbe.decodedFrames(dakGlong.path)["h264"] ?? 0) > 25)
+            let summary = try #require(try database.relay(Int64(id.dropFirst(2))!))
+            let halls = Dictionary(uniqueKeysWithValues: summary.halls.map { ($0.hallId, $0) })
+            #expect(halls["hall-cu-jut"]?.removedAt != nil && (halls["hall-gia-nghia"]?.bytes ?? 0) > 100_000)
+            #expect((halls["hall-gia-nghia"]?.connectedSeconds ?? 0) >= 3)
+            let kinds = try database.relayEvents(summary.id).map(\.kind)
+            #expect(kinds.contains("hall-connected") && kinds.contains("hall-added") && kinds.contains("hall-removed") && kinds.contains("source-live"))
+        }
+    }
+
+    @Test func badInputIsRefusedWithAReasonAndNoWorker() async throws {
+        try await withInProcessServer { client, database, _ in
+            let token = try RecordingAPITests.admin(database)
+            try database.createUser(name: "kt-cu-jut", role: .technician, unitId: "cu-jut", password: "another long password", actor: "test")
+            let district = try database.issueToken(forUser: "kt-cu-jut", label: "test", actor: "test")
+            let cases: [(String, Int, String?)] = [
+                (#"{"source":"srt://nowhere","halls":["hall-cu-jut"]}"#, 422, "source"),
+                (#"{"source":"http://example.org/a.ts","halls":["hall-cu-jut"]}"#, 422, "source"),
+                (#"{"source":"demo:","halls":["hall-nowhere"]}"#, 422, "halls"),
+                (#"{"source":"demo:","halls":[]}"#, 400, "halls"),
+                (#"{"source":"demo:"}"#, 400, "halls"),
+                (#"{"source":"demo:","halls":["hall-cu-jut"],"extra":1}"#, 400, nil),
+            ]
+            for (body, status, field) in cases {
+                let response = try await client.send("POST", "/api/v1/relays", token: token, json: body)
+                #expect(response.status == status, "\(body): \(response.text)")
+                #expect(response.headers["content-type"]?.hasPrefix("application/problem+json") == true)
+                if let field { #expect(response.json["field"] as? String == field, "\(body): \(response.text)") }
+            }
+            let outside = try await client.send("POST", "/api/v1/relays", token: district, json: #"{"source":"demo:","halls":["hall-cu-jut","hall-gia-nghia"]}"#)
+            #expect(outside.status == 403, "\(outside.text)")
+            let busy = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            defer { close(busy) }
+            let port = TestPaths.freeUDPPort()
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(busy, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            let taken = try await client.send("POST", "/api/v1/relays", token: token, json: #"{"source":"demo:","halls":["hall-cu-jut"],"port":\#(port)}"#)
+            #expect(taken.status == 409, "\(taken.text)")
+            #expect(taken.json["detail"] as? String == "UDP port \(port) is already in use")
+            #expect(try await client.send("GET", "/api/v1/relays/rl999", token: token).status == 404)
+            #expect(try await client.send("GET", "/api/v1/relays", token: nil).status == 401)
+            #expect(try await client.send("GET", "/api/v1/workers", token: token).jsonArray.filter { $0["state"] as? String == "running" }.isEmpty)
+            #expect(try database.relays().isEmpty, "nothing was recorded for refused relays")
+        }
+    }
+}
