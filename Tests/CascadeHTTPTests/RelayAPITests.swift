@@ -7,30 +7,13 @@ import Testing
 
 /// Relays end to end over HTTP: a real server, relay workers, halls played by gst-launch.
 @Suite(.serialized) struct RelayAPITests {
-    /// Polls the relay until `done` holds or `timeout` passes; returns the last state.
-    static func waitFor(_ client: HTTPClient, _ id: String, token: String, timeout: Duration = .seconds(20),
-                        until done: ([String: Any]) -> Bool) async throws -> [String: Any] {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        var last: [String: Any] = [:]
-        while ContinuousClock.now < deadline {
-            last = try await client.send("GET", "/api/v1/relays/\(id)", token: token).json
-            if done(last) { return last }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-        return last
+    static func waitFor(_ client: HTTPClient, _ id: String, token: String, until done: ([String: Any]) -> Bool) async throws -> [String: Any] {
+        try await RelayAPITestsSupport.waitFor(client, id, token: token, until: done)
     }
 
-    static func hallStatistics(_ relay: [String: Any], _ hallId: String) -> [String: Any]? {
-        ((relay["statistics"] as? [String: Any])?["halls"] as? [[String: Any]])?.first { $0["hallId"] as? String == hallId }
-    }
+    static func isConnected(_ relay: [String: Any], _ hallId: String) -> Bool { RelayAPITestsSupport.isConnected(relay, hallId) }
 
-    static func isConnected(_ relay: [String: Any], _ hallId: String) -> Bool {
-        hallStatistics(relay, hallId)?["connected"] as? Bool == true
-    }
-
-    static func url(_ relay: [String: Any], _ hallId: String) -> String? {
-        (relay["access"] as? [[String: Any]])?.first { $0["hallId"] as? String == hallId }?["url"] as? String
-    }
+    static func url(_ relay: [String: Any], _ hallId: String) -> String? { RelayAPITestsSupport.url(relay, hallId) }
 
     @Test func technicianStartsWatchesChangesAndStopsARelay() async throws {
         try await withInProcessServer { client, database, configuration in

@@ -18,14 +18,25 @@ public final class ServerProcess: Sendable {
         func append(_ data: Data) { text.withLock { $0 += String(decoding: data, as: UTF8.self) } }
     }
 
-    /// An HTTP client for this server.
-    public var client: HTTPClient { HTTPClient(baseURL: "http://127.0.0.1:\(port)") }
+    /// The address it listens on.
+    public let host: String
 
-    /// Starts `cascade serve` and waits until it listens.
-    public init(config: String = TestPaths.demoConfiguration, dataDirectory: String, extraEnvironment: [String: String] = [:]) throws {
+    /// An HTTP client for this server.
+    public var client: HTTPClient { HTTPClient(baseURL: "http://\(host):\(port)") }
+
+    /// Starts `cascade serve` and waits until it listens; inside a network namespace when one is given.
+    public init(config: String = TestPaths.demoConfiguration, dataDirectory: String, extraEnvironment: [String: String] = [:],
+                namespace: String? = nil, host: String = "127.0.0.1") throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.cascadeExecutable)
-        process.arguments = ["serve", "--config", config, "--data-dir", dataDirectory, "--http", "127.0.0.1:0"]
+        let serve = ["serve", "--config", config, "--data-dir", dataDirectory, "--http", "\(host):0"]
+        if let namespace {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+            process.arguments = ["netns", "exec", namespace, TestPaths.cascadeExecutable] + serve
+        } else {
+            process.executableURL = URL(fileURLWithPath: TestPaths.cascadeExecutable)
+            process.arguments = serve
+        }
+        self.host = host
         process.environment = ProcessInfo.processInfo.environment.merging(extraEnvironment) { $1 }
         process.currentDirectoryURL = TestPaths.packageRoot
         let stdout = Pipe()
@@ -43,7 +54,7 @@ public final class ServerProcess: Sendable {
             if chunk.isEmpty { break }
             collected.append(chunk)
             let text = collected.text.withLock { $0 }
-            if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
+            if let range = text.range(of: #"listening on http://[0-9.]+:(\d+)/"#, options: .regularExpression) {
                 port = Int(text[range].split(separator: ":").last!.dropLast())
             }
         }
