@@ -37,8 +37,16 @@ struct RelayRoutes {
         var pid: Int32?
         var statistics: RelayStatistics?
         var recentEvents: [RelayEvent]?
+        var plan: [PlannedHop]?
 
-        init(_ summary: RelaySummary, live: RelayLive?) {
+        struct PlannedHop: Encodable {
+            var unitId: String
+            var upstreamUnitId: String?
+            var hallIds: [String]
+            var downstreamUnitIds: [String]
+        }
+
+        init(_ summary: RelaySummary, live: RelayLive?, tree: UnitTree) {
             id = "rl\(summary.id)"
             meetingId = summary.meetingId
             source = summary.source
@@ -54,6 +62,13 @@ struct RelayRoutes {
             pid = live?.pid
             statistics = live?.statistics
             recentEvents = live?.recentEvents
+            let current = summary.halls.filter { $0.removedAt == nil }.map(\.hallId)
+            let root = tree.units.first { unit in
+                unit.parentId == nil && current.allSatisfy { tree.hall($0).map { tree.isUnit($0.unitId, within: unit.id) } ?? false }
+            }
+            if let root, let planned = try? RelayPlan(tree: tree, rootUnitId: root.id, hallIds: current) {
+                plan = planned.hops.map { PlannedHop(unitId: $0.unitId, upstreamUnitId: $0.upstreamUnitId, hallIds: $0.hallIds, downstreamUnitIds: $0.downstreamUnitIds) }
+            }
         }
     }
 
@@ -87,7 +102,7 @@ struct RelayRoutes {
             try dependencies.authorize(principal, .readMeetings)
             var views: [RelayView] = []
             for summary in try dependencies.database.relays() where isVisible(summary, to: principal) {
-                views.append(RelayView(summary, live: await dependencies.relays?.live(summary.id)))
+                views.append(RelayView(summary, live: await dependencies.relays?.live(summary.id), tree: dependencies.policy.tree))
             }
             return try JSONResponse.make(views)
         }
@@ -180,7 +195,7 @@ struct RelayRoutes {
 
     private func view(_ id: Int64) async throws -> RelayView {
         guard let summary = try dependencies.database.relay(id) else { throw Problem.notFound("no relay rl\(id)") }
-        return RelayView(summary, live: await dependencies.relays?.live(id))
+        return RelayView(summary, live: await dependencies.relays?.live(id), tree: dependencies.policy.tree)
     }
 
     private func service() throws -> RelayService {
