@@ -3,6 +3,7 @@ import CascadeEngine
 import CascadeMedia
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 
 /// `/api/v1/relays`: technicians start relays to halls, add and remove halls live, watch and stop them.
 struct RelayRoutes {
@@ -158,7 +159,7 @@ struct RelayRoutes {
         }
     }
 
-    /// Server-sent events: every relay event the caller may see, with a comment line every 15 s so
+    /// Server-sent events: every relay event the caller may see, with a comment line every 10 s so
     /// proxies keep the connection open and a gone client is noticed.
     private func eventStream(for principal: Principal) async throws -> Response {
         let events = try await service().events()
@@ -177,7 +178,7 @@ struct RelayRoutes {
         }
         let heartbeat = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(15))
+                try? await Task.sleep(for: .seconds(10))
                 feed.yield(": keep-alive\n\n")
             }
         }
@@ -188,7 +189,12 @@ struct RelayRoutes {
                 heartbeat.cancel()
             }
             try await writer.write(ByteBuffer(string: ": cascade relay events\n\n"))
-            for await line in lines { try await writer.write(ByteBuffer(string: line)) }
+            // A stream never ends on its own: end it when the server shuts down.
+            try await withGracefulShutdownHandler {
+                for await line in lines { try await writer.write(ByteBuffer(string: line)) }
+            } onGracefulShutdown: {
+                feed.finish()
+            }
             try await writer.finish(nil)
         })
     }

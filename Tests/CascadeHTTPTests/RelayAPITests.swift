@@ -69,6 +69,41 @@ import Testing
         }
     }
 
+    @Test func aStalledWorkerIsReplacedAndEventsAreStreamed() async throws {
+        try await withInProcessServer { client, database, configuration in
+            let token = try RecordingAPITests.admin(database)
+            // Follow the server-sent events with curl, as a browser's EventSource would.
+            let eventsFile = "\(configuration.dataDirectory)/events.txt"
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            curl.arguments = ["curl", "-sN", "--max-time", "25", "-H", "Authorization: Bearer \(token)", "-o", eventsFile, "\(client.baseURL)/api/v1/events"]
+            try curl.run()
+            defer { if curl.isRunning { kill(curl.processIdentifier, SIGKILL) } }
+            try await Task.sleep(for: .milliseconds(500))
+            let created = try await client.send("POST", "/api/v1/relays", token: token, json: #"{"source":"demo:","halls":["hall-gia-nghia"]}"#)
+            let id = try #require(created.json["id"] as? String)
+            let hall = HallReceiver(srt: try #require(Self.url(created.json, "hall-gia-nghia")), path: "\(configuration.dataDirectory)/hall.ts")
+            try hall.start()
+            defer { hall.stop() }
+            let running = try await Self.waitFor(client, id, token: token) { Self.isConnected($0, "hall-gia-nghia") }
+            let pid = try #require(running["pid"] as? Int)
+            // A frozen worker reports nothing: the service kills it and starts another.
+            kill(Int32(pid), SIGSTOP)
+            let replaced = try await RelayAPITestsSupport.waitFor(client, id, token: token, timeout: .seconds(20)) { relay in
+                (relay["pid"] as? Int).map { $0 != pid } == true && Self.isConnected(relay, "hall-gia-nghia")
+            }
+            #expect((replaced["pid"] as? Int).map { $0 != pid } == true && Self.isConnected(replaced, "hall-gia-nghia"), "\(replaced)")
+            #expect(!ProcessFacts.isAlive(Int32(pid)))
+            _ = try await client.send("DELETE", "/api/v1/relays/\(id)", token: token)
+            kill(curl.processIdentifier, SIGKILL)
+            curl.waitUntilExit()
+            let stream = (try? String(contentsOfFile: eventsFile, encoding: .utf8)) ?? ""
+            #expect(stream.contains("event: hall-connected\ndata: {"), "\(stream)")
+            #expect(stream.contains("event: relay-restarting") && stream.contains("stopped reporting"), "\(stream)")
+            #expect(stream.contains(#""relayId":\#(id.dropFirst(2))"#))
+        }
+    }
+
     @Test func badInputIsRefusedWithAReasonAndNoWorker() async throws {
         try await withInProcessServer { client, database, _ in
             let token = try RecordingAPITests.admin(database)
