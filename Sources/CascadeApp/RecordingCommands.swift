@@ -6,12 +6,14 @@ import Foundation
 /// `cascade recordings …`: start, stop and read through a running server; verify files against the index offline.
 public enum RecordingCommands {
     /// Starts recording a source; returns the lines to print.
-    public static func start(source: String, meetingId: String?, partSeconds: Int?, client: APIClient) async throws -> [String] {
-        var body: [String: Any] = ["source": source]
+    public static func start(source: String?, relayId: String? = nil, meetingId: String?, partSeconds: Int?, client: APIClient) async throws -> [String] {
+        var body: [String: Any] = [:]
+        body["source"] = source
+        body["relayId"] = relayId
         body["meetingId"] = meetingId
         body["partSeconds"] = partSeconds
         let created = try await client.send("POST", "/api/v1/recordings", body: body) as? [String: Any] ?? [:]
-        return ["Recording \(created["id"] ?? "?") started from \(created["source"] ?? source)."]
+        return ["Recording \(created["id"] ?? "?") started from \(relayId.map { "relay \($0)" } ?? (created["source"] as? String) ?? source ?? "?")."]
     }
 
     /// Stops a recording and summarises it.

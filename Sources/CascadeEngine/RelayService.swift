@@ -54,6 +54,8 @@ public actor RelayService: Service {
         var statistics: RelayStatistics?
         var recentEvents: [RelayEvent] = []
         var connectedSeconds: [String: Int] = [:]
+        /// Changes made while the worker is starting: sent once it reports (its spec predates them).
+        var pendingCommands: [WorkerCommand] = []
         var lastSummaryAt = ContinuousClock.now
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
     }
@@ -128,7 +130,7 @@ public actor RelayService: Service {
         let output = output(for: hall)
         relay.spec.outputs.append(output)
         active[id] = relay
-        if let workerId = relay.workerId { send(.addHall(output), to: workerId) }
+        send(.addHall(output), to: id)
         record { try ledger.relayHallAdded(relay: id, hallId: hallId, actor: actor) }
         return access(for: hall, port: relay.spec.listener.port)
     }
@@ -139,9 +141,21 @@ public actor RelayService: Service {
         guard relay.spec.outputs.contains(where: { $0.hallId == hallId }) else { throw RelayError(.hallConflict, "hall \(hallId) is not in relay rl\(id)") }
         relay.spec.outputs.removeAll { $0.hallId == hallId }
         active[id] = relay
-        if let workerId = relay.workerId { send(.removeHall(hallId: hallId), to: workerId) }
+        send(.removeHall(hallId: hallId), to: id)
         flushSummary(id)
         record { try ledger.relayHallRemoved(relay: id, hallId: hallId, actor: actor) }
+    }
+
+    /// Opens a tap on a running relay for a consumer on this host (a recorder): returns the SRT URL
+    /// to call for the relay's normalised feed, and the meeting the relay serves.
+    public func tap(_ id: Int64) throws(RelayError) -> (url: String, meetingId: String?) {
+        guard var relay = active[id], !relay.isStopping else { throw RelayError(.unknownRelay, "no running relay rl\(id)") }
+        let streamId = "tap-\(UInt64.random(in: 0...UInt64.max))"
+        let output = RelayOutput(hallId: streamId, destination: .tap(streamId: streamId))
+        relay.spec.outputs.append(output)
+        active[id] = relay
+        send(.addHall(output), to: id)
+        return (srtURL(host: "127.0.0.1", port: relay.spec.listener.port, mode: "caller", latencyMs: 120, streamId: streamId), relay.meetingId)
     }
 
     /// Stops a relay and waits until its worker is gone.
@@ -228,6 +242,11 @@ public actor RelayService: Service {
         case .report(.relayEvent(let relayEvent)):
             publish(id, relayEvent)
         case .report(.relayStatistics(let sample)):
+            if active[id]?.hasReported == false, let pending = active[id]?.pendingCommands, let workerId = active[id]?.workerId {
+                active[id]?.pendingCommands = []
+                let supervisor = self.supervisor
+                enqueue { for command in pending { await supervisor.send(command, to: workerId) } }
+            }
             active[id]?.statistics = sample
             active[id]?.lastReportAt = .now
             active[id]?.hasReported = true
@@ -246,6 +265,7 @@ public actor RelayService: Service {
         guard var relay = active[id] else { return }
         relay.workerId = nil
         relay.pid = nil
+        relay.pendingCommands = []  // the next worker starts from the current spec
         flushSummary(id)
         if relay.isStopping {
             active[id] = nil
@@ -354,7 +374,13 @@ public actor RelayService: Service {
         active[id] = relay
     }
 
-    private func send(_ command: WorkerCommand, to workerId: String) {
+    /// Sends a change to the relay's worker once it runs; a worker still starting gets it after its first report.
+    private func send(_ command: WorkerCommand, to id: Int64) {
+        guard let relay = active[id], let workerId = relay.workerId else { return }
+        guard relay.hasReported else {
+            active[id]?.pendingCommands.append(command)
+            return
+        }
         let supervisor = self.supervisor
         enqueue { await supervisor.send(command, to: workerId) }
     }

@@ -65,15 +65,32 @@ struct RecordingRoutes {
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .operateMedia)
             let body = try await JSONBody.decode(NewRecording.self, from: request, allowedFields: ["source", "relayId", "meetingId", "partSeconds"])
-            if body.relayId != nil {
-                throw Problem.unprocessable("recording a relay's feed needs relays, which this server does not run yet; give the relay's source instead", field: "relayId")
+            var meetingId = body.meetingId
+            let source: String
+            switch (body.source, body.relayId) {
+            case (let given?, nil):
+                source = given
+            case (nil, let relayText?):
+                guard relayText.hasPrefix("rl"), let relayId = Int64(relayText.dropFirst(2)), let relays = dependencies.relays else {
+                    throw Problem.unprocessable("no relay \(relayText)", field: "relayId")
+                }
+                do {
+                    let tap = try await relays.tap(relayId)
+                    source = tap.url
+                    meetingId = meetingId ?? tap.meetingId
+                } catch {
+                    throw Problem.unprocessable("\(error)", field: "relayId")
+                }
+            case (nil, nil):
+                throw Problem.badRequest("give \"source\" or \"relayId\"", field: "source")
+            case (_?, _?):
+                throw Problem.badRequest("give either \"source\" or \"relayId\", not both", field: "relayId")
             }
-            guard let source = body.source else { throw Problem.badRequest("field \"source\" is required", field: "source") }
             let partSeconds = try body.partSeconds.map { seconds in
                 guard (5...14_400).contains(seconds) else { throw Problem.unprocessable("partSeconds must be 5–14400", field: "partSeconds") }
                 return seconds
             } ?? dependencies.defaultPartSeconds
-            if let meetingId = body.meetingId {
+            if let meetingId {
                 guard let reference = MeetingReference(meetingId), let meeting = try dependencies.database.meeting(reference) else {
                     throw Problem.unprocessable("no meeting \(meetingId)", field: "meetingId")
                 }
@@ -83,7 +100,7 @@ struct RecordingRoutes {
             }
             let id: Int64
             do {
-                id = try await service().start(source: source, meetingId: body.meetingId, partSeconds: partSeconds, actor: principal.name)
+                id = try await service().start(source: source, meetingId: meetingId, partSeconds: partSeconds, actor: principal.name)
             } catch let error as RecordingError {
                 switch error.code {
                 case .insufficientStorage: throw Problem(status: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), code: error.code.rawValue, detail: error.message)

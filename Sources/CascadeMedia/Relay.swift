@@ -94,6 +94,7 @@ final class Relay {
         if let streamId = link.streamId { gate.revoke(streamId) }
         link.leg?.close()
         if case .udp = link.output.destination { updateLAN() }
+        if case .tap = link.output.destination { return }
         events.append(RelayEvent(kind: .hallRemoved, hallId: hallId))
     }
 
@@ -135,7 +136,7 @@ final class Relay {
     private func link(_ hall: RelayOutput, announce: Bool) {
         var link = HallLink(output: hall)
         switch hall.destination {
-        case .streamId(let streamId):
+        case .streamId(let streamId), .tap(let streamId):
             link.streamId = streamId
             gate.allow(streamId)
         case .call:
@@ -148,7 +149,7 @@ final class Relay {
         }
         halls[hall.hallId] = link
         hallOrder.append(hall.hallId)
-        if announce { events.append(RelayEvent(kind: .hallAdded, hallId: hall.hallId)) }
+        if announce, !isLeg(hall.hallId) || hall.destination.isCall { events.append(RelayEvent(kind: .hallAdded, hallId: hall.hallId)) }
     }
 
     private func updateLAN() {
@@ -163,9 +164,12 @@ final class Relay {
         hallOrder.first { halls[$0]?.streamId == streamId }
     }
 
+    /// Whether the link is not a hall's decoder itself (a call leg or a tap): no hall events for it.
     private func isLeg(_ id: String) -> Bool {
-        if case .call = halls[id]?.output.destination { return true }
-        return false
+        switch halls[id]?.output.destination {
+        case .call?, .tap?: true
+        default: false
+        }
     }
 
     private func readGate(now: ContinuousClock.Instant) {
@@ -346,6 +350,8 @@ final class Relay {
                 sample.address = "\(host):\(port)"
                 sample.bytes = lanTotal
                 sample.bitrateKbps = lanRate
+            case .tap:
+                continue
             }
             halls[id] = link
             samples.append(sample)

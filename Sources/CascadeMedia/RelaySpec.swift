@@ -83,11 +83,22 @@ public struct RelayOutput: Sendable, Hashable, Codable {
         case call(uri: String)
         /// The relay sends UDP MPEG-TS to this host (or multicast group) and port.
         case udp(host: String, port: Int)
+        /// A consumer on the same host (a recorder) calls the listener with this stream id; not a hall,
+        /// so it has no statistics or hall events.
+        case tap(streamId: String)
     }
 
     /// Creates an output.
     public init(hallId: String, destination: Destination) {
         self.hallId = hallId
         self.destination = destination
+    }
+}
+
+extension RelayOutput.Destination {
+    /// Whether Cascade calls the hall.
+    var isCall: Bool {
+        if case .call = self { return true }
+        return false
     }
 }

@@ -12,13 +12,14 @@ struct RecordingsCommand: AsyncParsableCommand {
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a source (srt://…) on a running server.")
         @OptionGroup var connection: MeetingsCommand.Connection
-        @Option(help: "The source, e.g. srt://10.0.0.1:9000?mode=caller&passphrase=…") var source: String
+        @Option(help: "The source, e.g. srt://10.0.0.1:9000?mode=caller&passphrase=…") var source: String?
+        @Option(help: "A running relay (rl3) whose feed to record, instead of --source.") var relay: String?
         @Option(help: "The meeting recorded (m12, s3-2026-12-07).") var meeting: String?
         @Option(name: .customLong("part-seconds"), help: "Longest part in seconds (default from the configuration).") var partSeconds: Int?
 
         func run() async throws {
             let client = try connection.client()
-            try await printLines { try await RecordingCommands.start(source: source, meetingId: meeting, partSeconds: partSeconds, client: client) }
+            try await printLines { try await RecordingCommands.start(source: source, relayId: relay, meetingId: meeting, partSeconds: partSeconds, client: client) }
         }
     }
 

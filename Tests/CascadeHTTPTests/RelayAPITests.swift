@@ -104,6 +104,27 @@ import Testing
         }
     }
 
+    @Test func aRelaysFeedIsRecorded() async throws {
+        try await withInProcessServer { client, database, configuration in
+            let token = try RecordingAPITests.admin(database)
+            let relay = try #require(try await client.send("POST", "/api/v1/relays", token: token, json: #"{"source":"demo:","halls":["hall-cu-jut"]}"#).json["id"] as? String)
+            let created = try await client.send("POST", "/api/v1/recordings", token: token, json: #"{"relayId":"\#(relay)","partSeconds":5}"#)
+            #expect(created.status == 201, "\(created.text)")
+            let id = try #require(created.json["id"] as? String)
+            _ = try await RecordingAPITests.waitFor(client, id, token: token) { RecordingAPITests.parts($0).count >= 2 }
+            let stopped = try await client.send("DELETE", "/api/v1/recordings/\(id)", token: token).json
+            _ = try await client.send("DELETE", "/api/v1/relays/\(relay)", token: token)
+            let parts = RecordingAPITests.parts(stopped)
+            #expect(parts.count >= 2 && parts.allSatisfy { $0["state"] as? String == "complete" && $0["width"] as? Int == 640 }, "\(stopped)")
+            let path = "\(configuration.dataDirectory)/recordings/\(id)/part-00000.mp4"
+            #expect((try MediaProbe.decodedFrames(path)["h264"] ?? 0) > 50)
+            let halls = try #require(try database.relay(Int64(relay.dropFirst(2))!)).halls.map(\.hallId)
+            #expect(halls == ["hall-cu-jut"], "the recorder is not counted as a hall")
+            let unknown = try await client.send("POST", "/api/v1/recordings", token: token, json: #"{"relayId":"\#(relay)"}"#)
+            #expect(unknown.status == 422, "a stopped relay has no feed to record")
+        }
+    }
+
     @Test func badInputIsRefusedWithAReasonAndNoWorker() async throws {
         try await withInProcessServer { client, database, _ in
             let token = try RecordingAPITests.admin(database)
