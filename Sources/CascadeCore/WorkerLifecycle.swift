@@ -20,6 +20,8 @@ public struct WorkerLifecycle: Sendable {
     public enum Event: Sendable, Equatable {
         /// The control channel connected.
         case connected
+        /// The supervisor connected to a worker an earlier server run started, whose pipeline already runs.
+        case adopted
         /// The control channel could not be connected.
         case connectionFailed(String)
         /// The pipeline changed state.
@@ -73,6 +75,10 @@ public struct WorkerLifecycle: Sendable {
             guard case .launching = state else { return [] }
             state = .running(pipelineState: "null")
             return [.sendStart]
+        case .adopted:
+            guard case .launching = state else { return [] }
+            state = .running(pipelineState: "PLAYING")
+            return []
         case .connectionFailed(let reason):
             lastError = reason
             return [.kill]

@@ -7,13 +7,15 @@ import Glibc
 /// Spawning and reaping worker processes with `posix_spawn`.
 enum ChildProcess {
     /// Starts `executable` with `arguments` in its own process group, stdin from /dev/null,
-    /// stdout and stderr shared with this process. Every descriptor Cascade opens is close-on-exec,
-    /// so the worker inherits nothing else.
+    /// stdout and stderr shared with this process, and no other descriptor: libraries do not all
+    /// open theirs close-on-exec, and a relay worker that outlives the server must not keep the
+    /// server's listening socket.
     static func spawn(executable: String, arguments: [String]) throws(EngineError) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        closeInheritedDescriptors(&actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -39,6 +41,15 @@ enum ChildProcess {
         return pid
     }
 
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not
+    /// export: every descriptor from 3 up is closed in the child.
+    private static func closeInheritedDescriptors(_ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>) {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(actions, 3)
+    }
+
     /// Waits for `pid` on a dedicated thread and calls `onExit` the moment it ends (reaping it).
     static func watch(_ pid: pid_t, onExit: @escaping @Sendable (ProcessTermination) -> Void) {
         let thread = Thread {
@@ -53,6 +64,26 @@ enum ChildProcess {
         }
         thread.name = "cascade-reaper"
         thread.start()
+    }
+
+    /// Watches a process this one did not start (a worker adopted after a server restart): it
+    /// cannot be waited for, so its existence is checked four times a second.
+    static func watchAdopted(_ pid: pid_t, onExit: @escaping @Sendable (ProcessTermination) -> Void) {
+        let thread = Thread {
+            while kill(pid, 0) == 0 || errno == EPERM {
+                usleep(250_000)
+            }
+            onExit(.exited(code: -1))
+        }
+        thread.name = "cascade-adopted"
+        thread.start()
+    }
+
+    /// Whether `pid` is a live `cascade worker` with this id (and not a reused pid).
+    static func isWorker(_ pid: pid_t, id: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        return arguments.contains("worker") && zip(arguments, arguments.dropFirst()).contains { $0 == "--id" && $1 == id }
     }
 
     static func termination(fromWaitStatus status: Int32) -> ProcessTermination {

@@ -16,6 +16,8 @@ public protocol RelayLedger: Sendable {
     func appendRelayEvents(_ events: [RelayEventRecord]) throws
     /// The relay ended.
     func finishRelay(_ id: Int64, state: RelaySummary.State, reason: String?, actor: String) throws
-    /// Relays left marked running by an earlier run.
-    func relays(limit: Int) throws -> [RelaySummary]
+    /// Saves the worker spec (JSON), worker id and process id of a relay.
+    func saveRelayWorker(relay: Int64, spec: String, workerId: String?, pid: Int32?) throws
+    /// Relays marked running, with what was saved to re-attach to them.
+    func runningRelayWorkers() throws -> [(relay: Int64, meetingId: String?, spec: String?, workerId: String?, pid: Int32?)]
 }

@@ -118,6 +118,7 @@ public actor RelayService: Service {
             outputs: outputs, lossAfterMs: settings.lossAfterMs
         )
         active[id] = Active(spec: spec, meetingId: meetingId)
+        persist(id)
         launchDue()
         return (id, unique.map { access(for: halls[$0]!, port: listenerPort) })
     }
@@ -130,6 +131,7 @@ public actor RelayService: Service {
         let output = output(for: hall)
         relay.spec.outputs.append(output)
         active[id] = relay
+        persist(id)
         send(.addHall(output), to: id)
         record { try ledger.relayHallAdded(relay: id, hallId: hallId, actor: actor) }
         return access(for: hall, port: relay.spec.listener.port)
@@ -141,6 +143,7 @@ public actor RelayService: Service {
         guard relay.spec.outputs.contains(where: { $0.hallId == hallId }) else { throw RelayError(.hallConflict, "hall \(hallId) is not in relay rl\(id)") }
         relay.spec.outputs.removeAll { $0.hallId == hallId }
         active[id] = relay
+        persist(id)
         send(.removeHall(hallId: hallId), to: id)
         flushSummary(id)
         record { try ledger.relayHallRemoved(relay: id, hallId: hallId, actor: actor) }
@@ -154,6 +157,7 @@ public actor RelayService: Service {
         let output = RelayOutput(hallId: streamId, destination: .tap(streamId: streamId))
         relay.spec.outputs.append(output)
         active[id] = relay
+        persist(id)
         send(.addHall(output), to: id)
         return (srtURL(host: "127.0.0.1", port: relay.spec.listener.port, mode: "caller", latencyMs: 120, streamId: streamId), relay.meetingId)
     }
@@ -194,12 +198,11 @@ public actor RelayService: Service {
 
     // MARK: - Running
 
-    /// Marks relays a previous run left running, then follows the workers until shutdown.
+    /// Re-attaches to the relays an earlier run left running (or restarts their workers), then
+    /// follows the workers until shutdown — which leaves them running for the next run.
     public func run() async throws {
-        for relay in (try? ledger.relays(limit: 1000)) ?? [] where relay.state == .running {
-            record { try ledger.finishRelay(relay.id, state: .failed, reason: "interrupted: the server stopped", actor: "system") }
-        }
         let events = await supervisor.subscribe()
+        await resumeAfterRestart()
         let (inputs, feed) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .unbounded)
         wake = feed
         await withGracefulShutdownHandler {
@@ -219,12 +222,13 @@ public actor RelayService: Service {
                     case .tick: tick()
                     case .wake: break
                     case .shutdown:
+                        // Relay workers outlive the server: keep the figures, leave the workers to the next run.
                         isShuttingDown = true
-                        for id in active.keys { requestStop(id, reason: "server stopped", actor: "system") }
+                        for id in active.keys { flushSummary(id) }
                     }
                     for job in jobs { group.addTask { await job() } }
                     jobs.removeAll()
-                    if isShuttingDown && active.isEmpty { break }
+                    if isShuttingDown { break }
                 }
                 group.cancelAll()
             }
@@ -234,11 +238,42 @@ public actor RelayService: Service {
         listeners.values.forEach { $0.finish() }
     }
 
+    private func resumeAfterRestart() async {
+        for saved in (try? ledger.runningRelayWorkers()) ?? [] {
+            guard let text = saved.spec, let spec = try? JSONDecoder().decode(RelaySpec.self, from: Data(text.utf8)) else {
+                record { try ledger.finishRelay(saved.relay, state: .failed, reason: "interrupted: the server stopped", actor: "system") }
+                continue
+            }
+            var relay = Active(spec: spec, meetingId: saved.meetingId)
+            relay.attempt = saved.workerId.flatMap { $0.split(separator: "-").last.flatMap { Int($0) } }.map { $0 + 1 } ?? 0
+            if let workerId = saved.workerId, let pid = saved.pid,
+               (try? await supervisor.adopt(WorkerSpec(id: workerId, relay: spec), pid: pid)) != nil {
+                relay.workerId = workerId
+                relay.pid = pid
+                relay.restartAt = nil
+                relay.lastReportAt = .now
+                logger.info("relay re-attached", metadata: ["relay.id": "\(saved.relay)", "pid": "\(pid)"])
+            } else {
+                relay.restartAt = .now  // its worker is gone: start another; the halls call back in
+                logger.info("relay worker gone, restarting it", metadata: ["relay.id": "\(saved.relay)"])
+            }
+            active[saved.relay] = relay
+        }
+        launchDue()
+    }
+
+    /// Saves what the next server run needs to re-attach to this relay.
+    private func persist(_ id: Int64) {
+        guard let relay = active[id], let data = try? JSONEncoder().encode(relay.spec) else { return }
+        record { try ledger.saveRelayWorker(relay: id, spec: String(decoding: data, as: UTF8.self), workerId: relay.workerId, pid: relay.pid) }
+    }
+
     private func handle(_ event: SupervisorEvent) {
         guard let id = relayId(of: event.workerId), active[id]?.workerId == event.workerId else { return }
         switch event.kind {
         case .spawned(let pid):
             active[id]?.pid = pid
+            persist(id)
         case .report(.relayEvent(let relayEvent)):
             publish(id, relayEvent)
         case .report(.relayStatistics(let sample)):

@@ -141,6 +141,29 @@ public actor Supervisor: Service {
         return channel.send(command)
     }
 
+    /// Takes over a worker an earlier server run started (it outlived that run): connects to its
+    /// control socket and follows it as if spawned here. Throws when it is gone or not that worker.
+    @discardableResult
+    public func adopt(_ spec: WorkerSpec, pid: Int32) async throws(EngineError) -> WorkerSnapshot {
+        guard workers[spec.id] == nil else { throw EngineError(.duplicateWorker, "worker \(spec.id) is already running") }
+        guard ChildProcess.isWorker(pid, id: spec.id) else { throw EngineError(.connectionFailed, "worker \(spec.id) (pid \(pid)) is no longer running") }
+        let fd: Int32
+        do {
+            fd = try UnixSocket.connect(to: socketPath(for: spec.id))
+        } catch {
+            throw EngineError(.connectionFailed, "worker \(spec.id): \(error.message)")
+        }
+        let observe = self.observe
+        let id = spec.id
+        workers[id] = Worker(spec: spec, pid: pid, startedAt: Date())
+        workers[id]?.channel = LineChannel.decoding(WorkerReport.self, socket: fd) { observe.yield(.report(id, $0)) }
+        _ = workers[id]?.lifecycle.handle(.adopted)
+        ChildProcess.watchAdopted(pid) { observe.yield(.exited(id, $0)) }
+        logger.info("worker adopted", metadata: ["pipeline.id": "\(id)", "pid": "\(pid)"])
+        emit(id, .spawned(pid: pid))
+        return snapshot(of: workers[id]!)
+    }
+
     /// Stops a worker: end-of-stream first, SIGKILL if it has not exited within `timeout`.
     public func stop(_ id: String, timeout: Duration? = nil) async throws(EngineError) -> WorkerOutcome {
         if let outcome = exited.first(where: { $0.id == id })?.outcome, workers[id] == nil { return outcome }
@@ -196,8 +219,14 @@ public actor Supervisor: Service {
     /// The ids of workers whose processes are alive.
     public var runningWorkerIds: [String] { Array(workers.keys) }
 
-    /// Stops every running worker concurrently and waits for all of them.
-    public func stopAll() async {
+    /// Stops every running worker concurrently and waits for all of them; workers that outlive the
+    /// server are only let go (their connection closed) unless `includingOutliving`.
+    public func stopAll(includingOutliving: Bool = false) async {
+        for (id, worker) in workers where worker.spec.outlivesServer && !includingOutliving {
+            worker.channel?.close()
+            workers[id] = nil
+            logger.info("worker left running for the next server run", metadata: ["pipeline.id": "\(id)", "pid": "\(worker.pid)"])
+        }
         let ids = Array(workers.keys)
         await withTaskGroup(of: Void.self) { group in
             for id in ids {

@@ -14,6 +14,9 @@ public struct WorkerSpec: Sendable {
     public var statisticsInterval: Duration?
     /// For a relay worker: the hop to run instead of `pipeline`.
     public var relay: RelaySpec?
+    /// Whether the worker keeps running when the server shuts down, to be adopted by the next run
+    /// (relays: a server restart must not cut a meeting).
+    public var outlivesServer = false
 
     /// Creates a spec.
     public init(id: String, purpose: String, pipeline: String, probes: [StatisticsProbe] = [], statisticsInterval: Duration? = nil) {
@@ -28,5 +31,6 @@ public struct WorkerSpec: Sendable {
     public init(id: String, relay: RelaySpec) {
         self.init(id: id, purpose: "relay", pipeline: "")
         self.relay = relay
+        outlivesServer = true
     }
 }

@@ -54,6 +54,8 @@ public struct WorkerRunner: Sendable {
 
     /// Runs until the pipeline ends and returns the process exit code.
     public func run() async -> ExitCode {
+        // A relay worker outlives the server that started it: its stderr may then be a closed pipe.
+        signal(SIGPIPE, SIG_IGN)
         let listener: Int32
         do {
             listener = try UnixSocket.listen(at: socketPath)

@@ -180,6 +180,14 @@ extension AppDatabase {
             }
             try db.create(index: "relayEvent_relay_at", on: "relayEvent", columns: ["relayId", "at"])
         }
+        migrator.registerMigration("v5-relay-workers") { db in
+            // What the next server run needs to re-attach to a relay's worker, or restart it.
+            try db.alter(table: "relay") { t in
+                t.add(column: "spec", .text)
+                t.add(column: "workerId", .text)
+                t.add(column: "workerPid", .integer)
+            }
+        }
         return migrator
     }
 }

@@ -70,6 +70,24 @@ extension AppDatabase {
         }
     }
 
+    /// Keeps what a later server run needs to re-attach to a relay: its worker's spec (with secrets:
+    /// the database is as private as the passphrase file), worker id and process id.
+    public func saveRelayWorker(relay: Int64, spec: String, workerId: String?, pid: Int32?) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE relay SET spec = ?, workerId = ?, workerPid = ? WHERE id = ?", arguments: [spec, workerId, pid.map { Int($0) }, relay])
+        }
+    }
+
+    /// Relays marked running, with their saved worker spec, worker id and process id.
+    public func runningRelayWorkers() throws(StoreError) -> [(relay: Int64, meetingId: String?, spec: String?, workerId: String?, pid: Int32?)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, meetingId, spec, workerId, workerPid FROM relay WHERE state = 'running' ORDER BY id").map { row in
+                let pid: Int? = row["workerPid"]
+                return (row["id"], row["meetingId"], row["spec"], row["workerId"], pid.map { Int32(truncatingIfNeeded: $0) })
+            }
+        }
+    }
+
     /// One relay with its halls.
     public func relay(_ id: Int64) throws(StoreError) -> RelaySummary? {
         try read { db in try Self.fetchRelays(db, sql: "WHERE id = ?", arguments: [id]).first }

@@ -38,7 +38,10 @@ import Testing
         let lab = try NetworkLab(sites: ["central", "province", "h1", "h2", "h3"])
         defer { lab.tearDown() }
         let directory = try TestPaths.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        defer {
+            _ = try? Command.run("pkill", ["-KILL", "-f", "--", "--socket \(directory)/"])
+            try? FileManager.default.removeItem(atPath: directory)
+        }
         let province = lab.addresses["province"]!, central = lab.addresses["central"]!
         let feedArguments = [TestPaths.cascadeExecutable, "demo-feed", "--output", "srt://:7000?mode=listener&latency=200&passphrase=\(Self.wanPassphrase)", "--seconds", "600"]
         var feed = try lab.spawn(in: "central", feedArguments)

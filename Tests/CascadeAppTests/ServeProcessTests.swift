@@ -190,4 +190,44 @@ enum LocalDateText {
         let missing = try Command.run(TestPaths.cascadeExecutable, ["recordings", "show", "r404"] + connection)
         #expect(missing.errorOutput == "cascade: no recording r404\n")
     }
+
+    @Test func aRelayOutlivesAServerRestartAndIsReattached() async throws {
+        let data = try TestPaths.makeTemporaryDirectory()
+        defer {
+            _ = try? Command.run("pkill", ["-KILL", "-f", "--", "--socket \(data)/"])
+            try? FileManager.default.removeItem(atPath: data)
+        }
+        let first = try ServerProcess(dataDirectory: data)
+        let token = try await first.client.login("admin", try #require(first.initialPassword))
+        let created = try await first.client.send("POST", "/api/v1/relays", token: token, json: #"{"source":"demo:","halls":["hall-gia-nghia"]}"#)
+        let id = try #require(created.json["id"] as? String)
+        let hall = HallReceiver(srt: try #require(RelayAPITestsSupport.url(created.json, "hall-gia-nghia")), path: "\(data)/hall.ts")
+        try hall.start()
+        defer { hall.stop() }
+        let running = try await RelayAPITestsSupport.waitFor(first.client, id, token: token) { RelayAPITestsSupport.isConnected($0, "hall-gia-nghia") }
+        let pid = try #require(running["pid"] as? Int)
+        try await Task.sleep(for: .seconds(2))
+
+        #expect(first.terminate() == 0)
+        #expect(ProcessFacts.isAlive(Int32(pid)), "the relay worker keeps running without its server")
+        let bytesWithoutServer = hall.bytes
+        try await Task.sleep(for: .seconds(2))
+        #expect(hall.bytes > bytesWithoutServer, "the hall keeps receiving while the server is down")
+
+        let second = try ServerProcess(dataDirectory: data)
+        let reattached = try await RelayAPITestsSupport.waitFor(second.client, id, token: token) { relay in
+            relay["state"] as? String == "running" && RelayAPITestsSupport.isConnected(relay, "hall-gia-nghia")
+        }
+        #expect(reattached["pid"] as? Int == pid, "the same worker, re-attached: \(reattached)")
+        #expect(reattached["restarts"] as? Int == 0)
+        try await Task.sleep(for: .seconds(2))
+        let stopped = try await second.client.send("DELETE", "/api/v1/relays/\(id)", token: token)
+        #expect(stopped.json["state"] as? String == "stopped")
+        #expect(!ProcessFacts.isAlive(Int32(pid)))
+        #expect(second.terminate() == 0)
+        hall.stop()
+        let times = try MediaProbe.videoFrameTimes(hall.path)
+        let continuity = MediaProbe.continuity(times)
+        #expect(times.count > 150 && continuity.isMonotonic && continuity.largestStep < 0.2, "\(times.count) frames, \(continuity): no cut across the restart")
+    }
 }

@@ -21,7 +21,7 @@ import Testing
         let running = Task { try await supervisor.run() }
         defer { running.cancel() }
         try await body(supervisor, directory)
-        await supervisor.stopAll()
+        await supervisor.stopAll(includingOutliving: true)
     }
 
     static func recording(frames: Int? = nil, to file: String) -> String {

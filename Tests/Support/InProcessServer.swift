@@ -13,7 +13,11 @@ public func withInProcessServer<T: Sendable>(
     _ body: @Sendable (HTTPClient, AppDatabase, Configuration) async throws -> T
 ) async throws -> T {
     let directory = try TestPaths.makeTemporaryDirectory()
-    defer { try? FileManager.default.removeItem(atPath: directory) }
+    defer {
+        // Relay workers outlive their server by design; a test's end is the end of them.
+        _ = try? Command.run("pkill", ["-KILL", "-f", "--", "--socket \(directory)/"])
+        try? FileManager.default.removeItem(atPath: directory)
+    }
     var configuration = try ConfigurationLoader.load(path: config)
     configuration.dataDirectory = directory
     let database = try AppDatabase.open(dataDirectory: directory, passwordCost: 4)
