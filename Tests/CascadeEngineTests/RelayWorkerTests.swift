@@ -99,4 +99,57 @@ import Testing
             }
         }
     }
+
+    /// Relays `source` for eight seconds to one hall that calls in; returns what the hall decoded.
+    static func relayed(from source: String) async throws -> [String: Int] {
+        var frames: [String: Int] = [:]
+        try await SupervisorTests.withSupervisor { supervisor, directory in
+            let port = TestPaths.freeUDPPort()
+            let hall = HallReceiver(srt: Self.callerURL(port: port, streamId: "hall-a"), path: "\(directory)/a.ts")
+            try await supervisor.start(WorkerSpec(id: "relay-in", relay: Self.spec(source: source, outputs: [RelayOutput(hallId: "a", destination: .streamId("hall-a"))], port: port)))
+            try hall.start()
+            try await Task.sleep(for: .seconds(8))
+            hall.stop()
+            _ = try await supervisor.stop("relay-in")
+            frames = try MediaProbe.decodedFrames(hall.path)
+        }
+        return frames
+    }
+
+    /// A sender outside Cascade, stopped when the test ends.
+    static func withSender(_ arguments: [String], _ body: () async throws -> Void) async throws {
+        let sender = Process()
+        sender.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sender.arguments = arguments
+        sender.standardOutput = FileHandle.nullDevice
+        sender.standardError = FileHandle.nullDevice
+        try sender.run()
+        defer { kill(sender.processIdentifier, SIGKILL); sender.waitUntilExit() }
+        try await Task.sleep(for: .seconds(1))
+        try await body()
+    }
+
+    static let encodedPattern = "videotestsrc is-live=true pattern=smpte ! video/x-raw,width=640,height=360,framerate=25/1 ! x264enc tune=zerolatency speed-preset=ultrafast bitrate=800 key-int-max=25 ! h264parse config-interval=-1 ! queue ! mux. audiotestsrc is-live=true ! audioconvert ! avenc_aac ! aacparse ! queue ! mux. mpegtsmux name=mux alignment=7"
+
+    @Test func relaysAnRTSPCamera() async throws {
+        let port = TestPaths.freeUDPPort()
+        let server = TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/rtsp-server.py").path
+        try await Self.withSender(["/usr/bin/python3", server, String(port)]) {
+            let frames = try await Self.relayed(from: "rtsp://127.0.0.1:\(port)/feed")
+            #expect((frames["h264"] ?? 0) > 100 && (frames["aac"] ?? 0) > 100, "\(frames)")
+        }
+    }
+
+    @Test func relaysUDPAndRTPTransportStreams() async throws {
+        let udp = TestPaths.freeUDPPort()
+        try await Self.withSender(["gst-launch-1.0", "-q"] + "\(Self.encodedPattern) ! udpsink host=127.0.0.1 port=\(udp) sync=false".split(separator: " ").map(String.init)) {
+            let frames = try await Self.relayed(from: "udp://127.0.0.1:\(udp)")
+            #expect((frames["h264"] ?? 0) > 100 && (frames["aac"] ?? 0) > 100, "udp: \(frames)")
+        }
+        let rtp = TestPaths.freeUDPPort()
+        try await Self.withSender(["gst-launch-1.0", "-q"] + "\(Self.encodedPattern) ! rtpmp2tpay ! udpsink host=127.0.0.1 port=\(rtp) sync=false".split(separator: " ").map(String.init)) {
+            let frames = try await Self.relayed(from: "rtp://127.0.0.1:\(rtp)")
+            #expect((frames["h264"] ?? 0) > 100 && (frames["aac"] ?? 0) > 100, "rtp: \(frames)")
+        }
+    }
 }
