@@ -74,21 +74,20 @@ public actor RecordingService: Service {
         root = settings.directory
     }
 
-    /// Starts recording `source` (an SRT URL) into parts of `partSeconds`.
+    /// Starts recording `source` (srt://, rtsp://, udp:// or rtp://) into parts of `partSeconds`.
     public func start(source: String, meetingId: String?, partSeconds: Int, actor: String) throws -> Int64 {
-        let address: SRTAddress
+        let parsed: RelaySource
         do {
-            address = try SRTAddress(parsing: source)
+            parsed = try RelaySource(parsing: source)
         } catch {
             throw RecordingError(.invalidSource, error.message)
         }
+        if case .demo = parsed { throw RecordingError(.invalidSource, "demo: is made inside a relay; record the relay instead (relayId)") }
         try FileManager.default.createDirectory(atPath: settings.directory, withIntermediateDirectories: true)
         if let shortage = diskShortage() { throw RecordingError(.insufficientStorage, shortage) }
-        var redacted = address
-        redacted.passphrase = nil
-        let id = try index.createRecording(meetingId: meetingId, source: redacted.uri, sourceURI: address.uri, partSeconds: partSeconds, actor: actor)
+        let id = try index.createRecording(meetingId: meetingId, source: parsed.redacted, sourceURI: source, partSeconds: partSeconds, actor: actor)
         try FileManager.default.createDirectory(atPath: directory(of: id), withIntermediateDirectories: true)
-        active[id] = Active(sourceURI: address.uri, partSeconds: partSeconds, restartAt: .now)
+        active[id] = Active(sourceURI: source, partSeconds: partSeconds, restartAt: .now)
         launchDue()
         return id
     }
@@ -222,7 +221,7 @@ public actor RecordingService: Service {
     private func launchDue() {
         guard !isShuttingDown else { return }
         for (id, recording) in active where recording.workerId == nil && !recording.isStopping {
-            guard let due = recording.restartAt, due <= .now, let address = try? SRTAddress(parsing: recording.sourceURI) else { continue }
+            guard let due = recording.restartAt, due <= .now, let address = try? RelaySource(parsing: recording.sourceURI) else { continue }
             let workerId = "rec-\(id)-\(recording.attempt)"
             active[id]?.attempt += 1
             active[id]?.restartAt = nil

@@ -19,20 +19,24 @@ public enum PipelineRecipes {
         """
     }
 
-    /// Records an MPEG-TS source over SRT without re-encoding into fragmented MP4 parts
-    /// (`part-00000.mp4`, …) of at most `partDuration`, in half-second fragments: a killed recorder loses
-    /// the fragment being written and the GOP splitmuxsink holds back to choose where to split (≈1.5 s at a 1 s GOP). Parts split at keyframes; `firstPart` continues a recording's numbering.
+    /// Records a source without re-encoding into fragmented MP4 parts (`part-00000.mp4`, …) of at most
+    /// `partDuration`, in half-second fragments: a killed recorder loses the fragment being written and
+    /// the GOP splitmuxsink holds back to choose where to split (≈1.5 s at a 1 s GOP). Parts split at
+    /// keyframes; `firstPart` continues a recording's numbering.
     /// splitmuxsink posts `splitmuxsink-fragment-opened` / `-closed` element messages for the index.
-    public static func recording(from source: SRTAddress, into directory: String, partDuration: Duration, firstPart: Int) -> String {
+    public static func recording(from source: RelaySource, into directory: String, partDuration: Duration, firstPart: Int) -> String {
         let nanoseconds = partDuration.components.seconds * 1_000_000_000 + partDuration.components.attoseconds / 1_000_000_000
         return """
-        srtsrc uri=\(quoted(source.uri)) auto-reconnect=false ! tsdemux name=demux \
-        demux. ! video/x-h264 ! queue max-size-time=3000000000 ! h264parse ! parts.video \
-        demux. ! audio/mpeg ! queue max-size-time=3000000000 ! aacparse ! parts.audio_0 \
+        \(source.recordingHead) \
         splitmuxsink name=parts async-finalize=true muxer-factory=mp4mux \
         muxer-properties="properties,fragment-duration=500" max-size-time=\(nanoseconds) \
         start-index=\(firstPart) location=\(quoted((directory as NSString).appendingPathComponent("part-%05d.mp4")))
         """
+    }
+
+    /// Records an SRT source; see ``recording(from:into:partDuration:firstPart:)-(RelaySource,_,_,_)``.
+    public static func recording(from source: SRTAddress, into directory: String, partDuration: Duration, firstPart: Int) -> String {
+        recording(from: .srt(source), into: directory, partDuration: partDuration, firstPart: firstPart)
     }
 
     /// Quotes a value for gst-launch syntax.

@@ -78,6 +78,34 @@ public enum RelaySource: Sendable, Hashable {
         }
     }
 
+    /// The elements that take the source apart into parsed H.264 and AAC for a recorder's
+    /// `parts.video` and `parts.audio_0`, without decoding.
+    var recordingHead: String {
+        let fromTransportStream = """
+            tsdemux name=demux \
+            demux. ! video/x-h264 ! queue max-size-time=3000000000 ! h264parse ! parts.video \
+            demux. ! audio/mpeg ! queue max-size-time=3000000000 ! aacparse ! parts.audio_0
+            """
+        switch self {
+        case .srt(let address):
+            return "srtsrc uri=\(PipelineRecipes.quoted(address.uri)) auto-reconnect=false ! \(fromTransportStream)"
+        case .udp(let host, let port):
+            return "udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 ! video/mpegts ! \(fromTransportStream)"
+        case .rtp(let host, let port):
+            return "udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 "
+                + "caps=\"application/x-rtp,media=video,clock-rate=90000,encoding-name=MP2T,payload=33\" "
+                + "! rtpjitterbuffer latency=200 ! rtpmp2tdepay ! \(fromTransportStream)"
+        case .rtsp(let uri):
+            return """
+            rtspsrc location=\(PipelineRecipes.quoted(uri)) latency=200 name=src \
+            src. ! application/x-rtp,media=video,encoding-name=H264 ! rtph264depay ! queue max-size-time=3000000000 ! h264parse ! parts.video \
+            src. ! application/x-rtp,media=audio,encoding-name=MPEG4-GENERIC ! rtpmp4gdepay ! queue max-size-time=3000000000 ! aacparse ! parts.audio_0
+            """
+        case .demo:
+            return ""
+        }
+    }
+
     private static func isIPv4(_ host: String) -> Bool {
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { part in Int(part).map { (0...255).contains($0) && part.count <= 3 } ?? false }

@@ -10,7 +10,7 @@ struct RecordingsCommand: AsyncParsableCommand {
     )
 
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a source (srt://…) on a running server.")
+        static let configuration = CommandConfiguration(abstract: "Record a source (srt://, rtsp://, udp://, rtp://) or a relay on a running server.")
         @OptionGroup var connection: MeetingsCommand.Connection
         @Option(help: "The source, e.g. srt://10.0.0.1:9000?mode=caller&passphrase=…") var source: String?
         @Option(help: "A running relay (rl3) whose feed to record, instead of --source.") var relay: String?

@@ -67,4 +67,34 @@ import Testing
             }
         }
     }
+
+    /// Records `source` for eight seconds; returns the frames of each part.
+    static func recorded(from source: RelaySource) async throws -> [[String: Int]] {
+        var frames: [[String: Int]] = []
+        try await SupervisorTests.withSupervisor { supervisor, directory in
+            let recording = "\(directory)/recording"
+            try FileManager.default.createDirectory(atPath: recording, withIntermediateDirectories: true)
+            let pipeline = PipelineRecipes.recording(from: source, into: recording, partDuration: .seconds(60), firstPart: 0)
+            try await supervisor.start(WorkerSpec(id: "recorder", purpose: "recording", pipeline: pipeline))
+            try await Task.sleep(for: .seconds(8))
+            let outcome = try await supervisor.stop("recorder")
+            #expect(outcome.reachedEndOfStream, "\(outcome)")
+            frames = try Self.parts(in: recording).map { try MediaProbe.decodedFrames($0) }
+        }
+        return frames
+    }
+
+    @Test func recordsAnRTSPCameraAndAUDPStreamWithoutReencoding() async throws {
+        let port = TestPaths.freeUDPPort()
+        let server = TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/rtsp-server.py").path
+        try await RelayWorkerTests.withSender(["/usr/bin/python3", server, String(port)]) {
+            let parts = try await Self.recorded(from: .rtsp("rtsp://127.0.0.1:\(port)/feed"))
+            #expect(parts.count == 1 && (parts.first?["h264"] ?? 0) > 100 && (parts.first?["aac"] ?? 0) > 100, "rtsp: \(parts)")
+        }
+        let udp = TestPaths.freeUDPPort()
+        try await RelayWorkerTests.withSender(["gst-launch-1.0", "-q"] + "\(RelayWorkerTests.encodedPattern) ! udpsink host=127.0.0.1 port=\(udp) sync=false".split(separator: " ").map(String.init)) {
+            let parts = try await Self.recorded(from: .udp(host: "127.0.0.1", port: udp))
+            #expect(parts.count == 1 && (parts.first?["h264"] ?? 0) > 100 && (parts.first?["aac"] ?? 0) > 100, "udp: \(parts)")
+        }
+    }
 }
