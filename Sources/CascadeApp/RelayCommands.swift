@@ -3,8 +3,9 @@ import Foundation
 /// `cascade relay …`: start, watch, change and stop relays on a running server.
 public enum RelayCommands {
     /// Starts a relay; prints its id and the URL each hall's decoder uses.
-    public static func start(source: String, halls: [String], meetingId: String?, title: String?, port: Int?, client: APIClient) async throws -> [String] {
+    public static func start(source: String, halls: [String], meetingId: String?, title: String?, port: Int?, passThrough: Bool = false, client: APIClient) async throws -> [String] {
         var body: [String: Any] = ["source": source, "halls": halls]
+        if passThrough { body["passThrough"] = true }
         body["meetingId"] = meetingId
         body["title"] = title
         body["port"] = port

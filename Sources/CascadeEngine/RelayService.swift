@@ -90,13 +90,21 @@ public actor RelayService: Service {
     // MARK: - Commands
 
     /// Starts relaying `source` to `hallIds`; returns the relay id and how each hall gets the stream.
-    public func start(source: String, hallIds: [String], meetingId: String?, title: String, port: Int?, actor: String) throws(RelayError) -> (id: Int64, halls: [HallAccess]) {
+    /// A `passThrough` relay is a hop below the root: it forwards an already normalised MPEG-TS stream
+    /// (e.g. the central server's) without decoding.
+    public func start(source: String, hallIds: [String], meetingId: String?, title: String, port: Int?, passThrough: Bool = false, actor: String) throws(RelayError) -> (id: Int64, halls: [HallAccess]) {
         guard !isShuttingDown else { throw RelayError(.startFailed, "the server is shutting down") }
         let parsed: RelaySource
         do {
             parsed = try RelaySource(parsing: source)
         } catch {
             throw RelayError(.invalidSource, error.message)
+        }
+        if passThrough {
+            switch parsed {
+            case .rtsp, .demo: throw RelayError(.invalidSource, "a pass-through hop needs an MPEG-TS source (srt://, udp:// or rtp://)")
+            case .srt, .udp, .rtp: break
+            }
         }
         var unique: [String] = []
         for id in hallIds where !unique.contains(id) {
@@ -112,11 +120,12 @@ public actor RelayService: Service {
         } catch {
             throw RelayError(.startFailed, "the relay could not be recorded: \(error)")
         }
-        let spec = RelaySpec(
+        var spec = RelaySpec(
             relayId: "rl\(id)", source: source, title: title, canvas: settings.canvas,
             listener: RelayListener(port: listenerPort, passphrase: settings.passphrase, latencyMs: 200),
             outputs: outputs, lossAfterMs: settings.lossAfterMs
         )
+        if passThrough { spec.passThrough = true }
         active[id] = Active(spec: spec, meetingId: meetingId)
         persist(id)
         launchDue()

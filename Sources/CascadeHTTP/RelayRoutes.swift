@@ -15,6 +15,7 @@ struct RelayRoutes {
         var meetingId: String?
         var title: String?
         var port: Int?
+        var passThrough: Bool?
     }
 
     struct NewHall: Decodable {
@@ -77,7 +78,7 @@ struct RelayRoutes {
         group.post("relays") { request, context in
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .operateMedia)
-            let body = try await JSONBody.decode(NewRelay.self, from: request, allowedFields: ["source", "halls", "meetingId", "title", "port"])
+            let body = try await JSONBody.decode(NewRelay.self, from: request, allowedFields: ["source", "halls", "meetingId", "title", "port", "passThrough"])
             guard let source = body.source else { throw Problem.badRequest("field \"source\" is required", field: "source") }
             guard let hallIds = body.halls, !hallIds.isEmpty else { throw Problem.badRequest("field \"halls\" needs at least one hall id", field: "halls") }
             for hallId in hallIds { try authorizeHall(hallId, principal) }
@@ -90,7 +91,7 @@ struct RelayRoutes {
             }
             let started: (id: Int64, halls: [HallAccess])
             do {
-                started = try await service().start(source: source, hallIds: hallIds, meetingId: body.meetingId, title: title, port: body.port, actor: principal.name)
+                started = try await service().start(source: source, hallIds: hallIds, meetingId: body.meetingId, title: title, port: body.port, passThrough: body.passThrough ?? false, actor: principal.name)
             } catch {
                 throw problem(error)
             }

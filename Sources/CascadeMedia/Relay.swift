@@ -55,8 +55,16 @@ final class Relay {
         for hall in spec.outputs {
             if case .udp(let host, let port) = hall.destination { udpClients.append("\(host):\(port)") }
         }
+        if spec.passThrough == true, source.transportStream == nil {
+            flow.deallocate()
+            produced.deallocate()
+            throw MediaError(.invalidSource, "a pass-through hop needs an MPEG-TS source (srt://, udp:// or rtp://)")
+        }
         do {
-            output = try Pipeline(description: RelayRecipes.output(spec, udpClients: udpClients))
+            let description = spec.passThrough == true
+                ? RelayRecipes.passThrough(spec, source: source, udpClients: udpClients)
+                : RelayRecipes.output(spec, udpClients: udpClients)
+            output = try Pipeline(description: description)
         } catch {
             flow.deallocate()
             produced.deallocate()
@@ -71,8 +79,10 @@ final class Relay {
             close()
             throw error
         }
-        buildInput()
+        if spec.passThrough != true { buildInput() }
     }
+
+    private var isPassThrough: Bool { spec.passThrough == true }
 
     deinit {
         close()
@@ -102,6 +112,7 @@ final class Relay {
     /// stream produced for five seconds although the slate alone keeps it going.
     var outputFailure: String? {
         if let error = output.firstError { return error }
+        if isPassThrough { return output.hasReachedEndOfStream ? "the source ended its stream" : nil }
         let stamp = cascade_read_stamp(produced)
         let silent = stamp > 0 ? Int64(cascade_monotonic_us() - stamp) : Int64(ContinuousClock.now - startedAt > .seconds(10) ? Int64.max : 0)
         return silent > 5_000_000 ? "the relay output produced nothing for 5 s" : nil
@@ -271,6 +282,10 @@ final class Relay {
     }
 
     private func watchInput(now: ContinuousClock.Instant) {
+        if isPassThrough {
+            watchPassThrough()
+            return
+        }
         let stamp = cascade_read_stamp(flow)
         let silentMicroseconds = stamp > 0 ? Int64(cascade_monotonic_us() - stamp) : Int64.max
         switch sourceState {
@@ -306,6 +321,19 @@ final class Relay {
         if input == nil, let rebuildAt = inputRebuildAt, now >= rebuildAt {
             inputRebuildAt = nil
             buildInput()
+        }
+    }
+
+    /// A pass-through hop has no slate of its own: it reports when the stream stops and comes back.
+    private func watchPassThrough() {
+        let stamp = cascade_read_stamp(produced)
+        let silent = stamp > 0 ? Int64(cascade_monotonic_us() - stamp) : Int64.max
+        if sourceState == "live", silent > Int64(spec.lossAfterMs) * 1000 {
+            sourceState = "lost"
+            events.append(RelayEvent(kind: .sourceLost, detail: "no stream for \(spec.lossAfterMs) ms"))
+        } else if sourceState != "live", silent < 400_000 {
+            sourceState = "live"
+            events.append(RelayEvent(kind: .sourceLive, detail: source.redacted))
         }
     }
 

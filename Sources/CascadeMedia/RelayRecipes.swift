@@ -50,6 +50,28 @@ enum RelayRecipes {
         let canvas = spec.canvas
         let channel = channel(spec)
         let slate = "\(slateText)\n\(spec.title)"
+        return """
+        videotestsrc pattern=black num-buffers=1 ! \(videoCaps(canvas)) \
+        ! textoverlay text=\(PipelineRecipes.quoted(slate)) valignment=center halignment=center line-alignment=center font-desc="Sans 20" \
+        ! imagefreeze is-live=true ! select.\(slatePad) \
+        intervideosrc channel=\(channel)-v timeout=3600000000000 ! \(videoCaps(canvas)) ! select.\(livePad) \
+        input-selector name=select sync-streams=false ! videoconvert \
+        ! x264enc tune=zerolatency speed-preset=superfast bitrate=\(canvas.videoKbps) key-int-max=\(canvas.framerate) \
+        ! h264parse config-interval=-1 ! queue max-size-time=1000000000 ! mux. \
+        interaudiosrc channel=\(channel)-a ! \(audioCaps) ! audioconvert ! avenc_aac bitrate=\(canvas.audioKbps * 1000) ! aacparse \
+        ! queue max-size-time=1000000000 ! mux. \
+        mpegtsmux name=mux alignment=7 ! \(fanOut(spec, udpClients: udpClients))
+        """
+    }
+
+    /// A hop further down the tree: the stream is passed through as it came (already normalised by the
+    /// root), re-packetised for SRT, never decoded.
+    static func passThrough(_ spec: RelaySpec, source: RelaySource, udpClients: [String]) -> String {
+        "\(source.transportStreamHead) ! queue max-size-time=1000000000 ! tsparse alignment=7 ! \(fanOut(spec, udpClients: udpClients))"
+    }
+
+    /// The tee to every hall: the SRT listener for halls that call in (and call legs), the LAN sender.
+    private static func fanOut(_ spec: RelaySpec, udpClients: [String]) -> String {
         var listener = URLComponents()
         listener.scheme = "srt"
         listener.host = ""
@@ -61,16 +83,7 @@ enum RelayRecipes {
         listener.queryItems = items
         let branch = "queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000"
         return """
-        videotestsrc pattern=black num-buffers=1 ! \(videoCaps(canvas)) \
-        ! textoverlay text=\(PipelineRecipes.quoted(slate)) valignment=center halignment=center line-alignment=center font-desc="Sans 20" \
-        ! imagefreeze is-live=true ! select.\(slatePad) \
-        intervideosrc channel=\(channel)-v timeout=3600000000000 ! \(videoCaps(canvas)) ! select.\(livePad) \
-        input-selector name=select sync-streams=false ! videoconvert \
-        ! x264enc tune=zerolatency speed-preset=superfast bitrate=\(canvas.videoKbps) key-int-max=\(canvas.framerate) \
-        ! h264parse config-interval=-1 ! queue max-size-time=1000000000 ! mux. \
-        interaudiosrc channel=\(channel)-a ! \(audioCaps) ! audioconvert ! avenc_aac bitrate=\(canvas.audioKbps * 1000) ! aacparse \
-        ! queue max-size-time=1000000000 ! mux. \
-        mpegtsmux name=mux alignment=7 ! tee name=fanout allow-not-linked=true \
+        tee name=fanout allow-not-linked=true \
         fanout. ! \(branch) ! srtsink name=\(listenerSink) uri=\(PipelineRecipes.quoted(listener.string ?? "")) wait-for-connection=false sync=false \
         fanout. ! \(branch) ! multiudpsink name=\(lanSink) clients=\(PipelineRecipes.quoted(udpClients.joined(separator: ","))) auto-multicast=true ttl-mc=8 sync=false
         """

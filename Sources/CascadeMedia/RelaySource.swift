@@ -78,6 +78,20 @@ public enum RelaySource: Sendable, Hashable {
         }
     }
 
+    /// The source as MPEG-TS, for a pass-through hop; `nil` for sources that are not MPEG-TS (RTSP, demo).
+    var transportStream: String? {
+        switch self {
+        case .srt(let address): "srtsrc uri=\(PipelineRecipes.quoted(address.uri))"
+        case .udp(let host, let port): "udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 ! video/mpegts"
+        case .rtp(let host, let port):
+            "udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 "
+                + "caps=\"application/x-rtp,media=video,clock-rate=90000,encoding-name=MP2T,payload=33\" ! rtpjitterbuffer latency=200 ! rtpmp2tdepay"
+        case .rtsp, .demo: nil
+        }
+    }
+
+    var transportStreamHead: String { transportStream ?? "" }
+
     /// The elements that take the source apart into parsed H.264 and AAC for a recorder's
     /// `parts.video` and `parts.audio_0`, without decoding.
     var recordingHead: String {

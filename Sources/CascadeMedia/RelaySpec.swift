@@ -15,6 +15,9 @@ public struct RelaySpec: Sendable, Hashable, Codable {
     public var outputs: [RelayOutput]
     /// How long the input may stay silent before the halls get the slate.
     public var lossAfterMs: Int
+    /// A hop below the root: pass the (already normalised) MPEG-TS through without decoding; no slate
+    /// of its own (the root's slate reaches it through the stream).
+    public var passThrough: Bool?
 
     /// Creates a spec.
     public init(relayId: String, source: String, title: String, canvas: RelayCanvas, listener: RelayListener, outputs: [RelayOutput], lossAfterMs: Int = 1000) {

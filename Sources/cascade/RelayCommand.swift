@@ -17,10 +17,11 @@ struct RelayCommand: AsyncParsableCommand {
         @Option(help: "The meeting relayed (m12, s3-2026-12-07); its title goes on the slate.") var meeting: String?
         @Option(help: "Title on the slate when there is no meeting.") var title: String?
         @Option(help: "UDP port of the relay's SRT listener (default: the first free one of relay.ports).") var port: Int?
+        @Flag(name: .customLong("pass-through"), help: "A hop below the root: forward the (already normalised) MPEG-TS without decoding.") var passThrough = false
 
         func run() async throws {
             let client = try connection.client()
-            try await printLines { try await RelayCommands.start(source: source, halls: halls, meetingId: meeting, title: title, port: port, client: client) }
+            try await printLines { try await RelayCommands.start(source: source, halls: halls, meetingId: meeting, title: title, port: port, passThrough: passThrough, client: client) }
         }
     }
 

@@ -137,6 +137,7 @@ import Testing
                 (#"{"source":"demo:","halls":[]}"#, 400, "halls"),
                 (#"{"source":"demo:"}"#, 400, "halls"),
                 (#"{"source":"demo:","halls":["hall-cu-jut"],"extra":1}"#, 400, nil),
+                (#"{"source":"demo:","halls":["hall-cu-jut"],"passThrough":true}"#, 422, "source"),
             ]
             for (body, status, field) in cases {
                 let response = try await client.send("POST", "/api/v1/relays", token: token, json: body)
