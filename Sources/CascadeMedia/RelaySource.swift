@@ -63,18 +63,9 @@ public enum RelaySource: Sendable, Hashable {
     /// The source element(s) of the input pipeline, ending in MPEG-TS, RTSP payloads or raw media.
     var decodingHead: String {
         switch self {
-        case .srt(let address):
-            return "srtsrc uri=\(PipelineRecipes.quoted(address.uri)) ! queue max-size-time=1000000000 ! decodebin name=src"
-        case .rtsp(let uri):
-            return "uridecodebin uri=\(PipelineRecipes.quoted(uri)) name=src"
-        case .udp(let host, let port):
-            return "udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 ! video/mpegts ! queue max-size-time=1000000000 ! decodebin name=src"
-        case .rtp(let host, let port):
-            return "udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 "
-                + "caps=\"application/x-rtp,media=video,clock-rate=90000,encoding-name=MP2T,payload=33\" "
-                + "! rtpjitterbuffer latency=200 ! rtpmp2tdepay ! queue max-size-time=1000000000 ! decodebin name=src"
-        case .demo:
-            return ""
+        case .rtsp(let uri): "uridecodebin uri=\(PipelineRecipes.quoted(uri)) name=src"
+        case .demo: ""
+        case .srt, .udp, .rtp: "\(transportStreamHead) ! queue max-size-time=1000000000 ! decodebin name=src"
         }
     }
 
@@ -90,6 +81,7 @@ public enum RelaySource: Sendable, Hashable {
         }
     }
 
+    /// ``transportStream``, or nothing for sources that are not MPEG-TS.
     var transportStreamHead: String { transportStream ?? "" }
 
     /// The elements that take the source apart into parsed H.264 and AAC for a recorder's
@@ -102,13 +94,10 @@ public enum RelaySource: Sendable, Hashable {
             """
         switch self {
         case .srt(let address):
+            // A recorder lets a lost source end it: the service records the gap and starts a new part.
             return "srtsrc uri=\(PipelineRecipes.quoted(address.uri)) auto-reconnect=false ! \(fromTransportStream)"
-        case .udp(let host, let port):
-            return "udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 ! video/mpegts ! \(fromTransportStream)"
-        case .rtp(let host, let port):
-            return "udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 "
-                + "caps=\"application/x-rtp,media=video,clock-rate=90000,encoding-name=MP2T,payload=33\" "
-                + "! rtpjitterbuffer latency=200 ! rtpmp2tdepay ! \(fromTransportStream)"
+        case .udp, .rtp:
+            return "\(transportStreamHead) ! \(fromTransportStream)"
         case .rtsp(let uri):
             return """
             rtspsrc location=\(PipelineRecipes.quoted(uri)) latency=200 name=src \
