@@ -168,7 +168,7 @@ public actor RelayService: Service {
         active[id] = relay
         persist(id)
         send(.addHall(output), to: id)
-        return (srtURL(host: "127.0.0.1", port: relay.spec.listener.port, mode: "caller", latencyMs: 120, streamId: streamId), relay.meetingId)
+        return (srtURL(host: "127.0.0.1", port: relay.spec.listener.port, mode: .caller, latencyMs: 120, streamId: streamId), relay.meetingId)
     }
 
     /// Stops a relay and waits until its worker is gone.
@@ -472,7 +472,7 @@ public actor RelayService: Service {
         case .srtCaller(let streamId):
             return RelayOutput(hallId: hall.id, destination: .streamId(streamId))
         case .srtListener(let host, let port):
-            return RelayOutput(hallId: hall.id, destination: .call(uri: srtURL(host: host, port: port, mode: "caller", latencyMs: hall.latencyMs, streamId: nil)))
+            return RelayOutput(hallId: hall.id, destination: .call(uri: srtURL(host: host, port: port, mode: .caller, latencyMs: hall.latencyMs, streamId: nil)))
         case .udpMulticast(let group, let port):
             return RelayOutput(hallId: hall.id, destination: .udp(host: group, port: port))
         }
@@ -481,23 +481,15 @@ public actor RelayService: Service {
     private func access(for hall: Hall, port: Int) -> HallAccess {
         switch hall.endpoint {
         case .srtCaller(let streamId):
-            HallAccess(hallId: hall.id, mode: "call-in", url: srtURL(host: settings.advertisedHost, port: port, mode: "caller", latencyMs: hall.latencyMs, streamId: streamId))
+            HallAccess(hallId: hall.id, mode: "call-in", url: srtURL(host: settings.advertisedHost, port: port, mode: .caller, latencyMs: hall.latencyMs, streamId: streamId))
         case .srtListener(let host, let port):
-            HallAccess(hallId: hall.id, mode: "called", url: srtURL(host: host, port: port, mode: "listener", latencyMs: hall.latencyMs, streamId: nil))
+            HallAccess(hallId: hall.id, mode: "called", url: srtURL(host: host, port: port, mode: .listener, latencyMs: hall.latencyMs, streamId: nil))
         case .udpMulticast(let group, let port):
             HallAccess(hallId: hall.id, mode: "multicast", url: "udp://\(group):\(port)")
         }
     }
 
-    private func srtURL(host: String, port: Int, mode: String, latencyMs: Int, streamId: String?) -> String {
-        var components = URLComponents()
-        components.scheme = "srt"
-        components.host = host
-        components.port = port
-        var items = [URLQueryItem(name: "mode", value: mode), URLQueryItem(name: "latency", value: String(latencyMs))]
-        if let streamId { items.append(URLQueryItem(name: "streamid", value: streamId)) }
-        items += [URLQueryItem(name: "passphrase", value: settings.passphrase), URLQueryItem(name: "pbkeylen", value: "32")]
-        components.queryItems = items
-        return components.string ?? "srt://\(host):\(port)"
+    private func srtURL(host: String, port: Int, mode: SRTAddress.Mode, latencyMs: Int, streamId: String?) -> String {
+        SRTAddress(host: host, port: port, mode: mode, latencyMs: latencyMs, passphrase: settings.passphrase, streamId: streamId).uri
     }
 }

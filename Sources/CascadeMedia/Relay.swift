@@ -259,11 +259,7 @@ final class Relay {
     }
 
     private func redacted(_ uri: String) -> String {
-        (try? SRTAddress(parsing: uri)).map { address in
-            var copy = address
-            copy.passphrase = nil
-            return copy.uri
-        } ?? uri
+        (try? RelaySource(parsing: uri))?.redacted ?? uri
     }
 
     // MARK: - Input

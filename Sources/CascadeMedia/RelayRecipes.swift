@@ -72,19 +72,11 @@ enum RelayRecipes {
 
     /// The tee to every hall: the SRT listener for halls that call in (and call legs), the LAN sender.
     private static func fanOut(_ spec: RelaySpec, udpClients: [String]) -> String {
-        var listener = URLComponents()
-        listener.scheme = "srt"
-        listener.host = ""
-        listener.port = spec.listener.port
-        var items = [URLQueryItem(name: "mode", value: "listener"), URLQueryItem(name: "latency", value: String(spec.listener.latencyMs))]
-        if let passphrase = spec.listener.passphrase {
-            items += [URLQueryItem(name: "passphrase", value: passphrase), URLQueryItem(name: "pbkeylen", value: "32")]
-        }
-        listener.queryItems = items
+        let listener = SRTAddress(host: "", port: spec.listener.port, mode: .listener, latencyMs: spec.listener.latencyMs, passphrase: spec.listener.passphrase)
         let branch = "queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000"
         return """
         tee name=fanout allow-not-linked=true \
-        fanout. ! \(branch) ! srtsink name=\(listenerSink) uri=\(PipelineRecipes.quoted(listener.string ?? "")) wait-for-connection=false sync=false \
+        fanout. ! \(branch) ! srtsink name=\(listenerSink) uri=\(PipelineRecipes.quoted(listener.uri)) wait-for-connection=false sync=false \
         fanout. ! \(branch) ! multiudpsink name=\(lanSink) clients=\(PipelineRecipes.quoted(udpClients.joined(separator: ","))) auto-multicast=true ttl-mc=8 sync=false
         """
     }
@@ -92,17 +84,9 @@ enum RelayRecipes {
     /// One hall that listens: a leg that takes the stream from the relay's own listener over loopback
     /// and calls the hall, so a hall that is down or slow only ever fails its own leg.
     static func callLeg(_ spec: RelaySpec, streamId: String, hallURI: String) -> String {
-        var loopback = URLComponents()
-        loopback.scheme = "srt"
-        loopback.host = "127.0.0.1"
-        loopback.port = spec.listener.port
-        var items = [URLQueryItem(name: "mode", value: "caller"), URLQueryItem(name: "latency", value: "120"), URLQueryItem(name: "streamid", value: streamId)]
-        if let passphrase = spec.listener.passphrase {
-            items += [URLQueryItem(name: "passphrase", value: passphrase), URLQueryItem(name: "pbkeylen", value: "32")]
-        }
-        loopback.queryItems = items
+        let loopback = SRTAddress(host: "127.0.0.1", port: spec.listener.port, mode: .caller, latencyMs: 120, passphrase: spec.listener.passphrase, streamId: streamId)
         return """
-        srtsrc uri=\(PipelineRecipes.quoted(loopback.string ?? "")) auto-reconnect=false \
+        srtsrc uri=\(PipelineRecipes.quoted(loopback.uri)) auto-reconnect=false \
         ! queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000 \
         ! srtsink name=\(callSink) uri=\(PipelineRecipes.quoted(hallURI)) wait-for-connection=false auto-reconnect=false sync=false
         """

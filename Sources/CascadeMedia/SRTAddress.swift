@@ -25,6 +25,16 @@ public struct SRTAddress: Sendable, Hashable {
     /// SRT stream id, used by listeners to tell callers apart.
     public var streamId: String?
 
+    /// An address built by Cascade itself (relay listeners, call legs, the URLs given to halls).
+    public init(host: String, port: Int, mode: Mode, latencyMs: Int, passphrase: String?, streamId: String? = nil) {
+        self.host = host
+        self.port = port
+        self.mode = mode
+        self.latencyMs = latencyMs
+        self.passphrase = passphrase
+        self.streamId = streamId
+    }
+
     /// Parses `srt://host:port?mode=listener&latency=500&passphrase=…&streamid=…`.
     public init(parsing text: String) throws(MediaError) {
         guard let components = URLComponents(string: text), components.scheme?.lowercased() == "srt" else {
