@@ -25,6 +25,9 @@ final class Relay {
     private let flow: UnsafeMutablePointer<gint64>
     /// Stamped by every buffer the encoder hands to the fan-out: an output that stops is a stuck worker.
     private let produced: UnsafeMutablePointer<gint64>
+    /// Pass-through hops only: the retiming of live H.264/AAC onto the output and the keyframe switch.
+    private let bridge: UnsafeMutablePointer<CascadeBridge>?
+    private var splice: UnsafeMutablePointer<CascadeSplice>?
     private let startedAt = ContinuousClock.now
     private var input: Pipeline?
     private var inputBuiltAt = ContinuousClock.now
@@ -62,13 +65,17 @@ final class Relay {
         }
         do {
             let description = spec.passThrough == true
-                ? RelayRecipes.passThrough(spec, source: source, udpClients: udpClients)
+                ? RelayRecipes.passThroughOutput(spec, udpClients: udpClients)
                 : RelayRecipes.output(spec, udpClients: udpClients)
             output = try Pipeline(description: description)
         } catch {
             flow.deallocate()
             produced.deallocate()
             throw error
+        }
+        bridge = spec.passThrough == true ? cascade_bridge_new() : nil
+        if bridge != nil {
+            splice = output.withElement { cascade_splice_new($0, RelayRecipes.videoSelector, RelayRecipes.audioSelector) }
         }
         _ = gate.attach(to: output, element: RelayRecipes.listenerSink)
         _ = output.withElement { cascade_watch_flow($0, "fanout", produced) }
@@ -79,13 +86,15 @@ final class Relay {
             close()
             throw error
         }
-        if spec.passThrough != true { buildInput() }
+        buildInput()
     }
 
     private var isPassThrough: Bool { spec.passThrough == true }
 
     deinit {
         close()
+        if let splice { cascade_splice_free(splice) }
+        if let bridge { cascade_bridge_free(bridge) }
         flow.deallocate()
         produced.deallocate()
     }
@@ -112,7 +121,6 @@ final class Relay {
     /// stream produced for five seconds although the slate alone keeps it going.
     var outputFailure: String? {
         if let error = output.firstError { return error }
-        if isPassThrough { return output.hasReachedEndOfStream ? "the source ended its stream" : nil }
         let stamp = cascade_read_stamp(produced)
         let silent = stamp > 0 ? Int64(cascade_monotonic_us() - stamp) : Int64(ContinuousClock.now - startedAt > .seconds(10) ? Int64.max : 0)
         return silent > 5_000_000 ? "the relay output produced nothing for 5 s" : nil
@@ -267,8 +275,17 @@ final class Relay {
     private func buildInput() {
         inputBuiltAt = .now
         do {
-            let pipeline = try Pipeline(description: RelayRecipes.input(spec, source: source))
+            let pipeline = try Pipeline(description: isPassThrough
+                ? RelayRecipes.passThroughInput(spec, source: source)
+                : RelayRecipes.input(spec, source: source))
             _ = pipeline.withElement { cascade_watch_flow($0, RelayRecipes.inputWatch, flow) }
+            if let bridge {
+                cascade_bridge_reset(bridge)
+                let legs = [(RelayRecipes.inputWatch, RelayRecipes.liveVideo), (RelayRecipes.inputAudio, RelayRecipes.liveAudio)]
+                for (sink, source) in legs {
+                    _ = pipeline.withElement { input in output.withElement { cascade_bridge_attach(input, sink, $0, source, bridge) } }
+                }
+            }
             try pipeline.play()
             input = pipeline
         } catch {
@@ -277,17 +294,23 @@ final class Relay {
         }
     }
 
-    private func watchInput(now: ContinuousClock.Instant) {
-        if isPassThrough {
-            watchPassThrough()
-            return
+    /// Shows the live input or the slate: at once at the root (raw pictures), at the next keyframe
+    /// of the stream switched to on a pass-through hop.
+    private func show(live: Bool) {
+        if let splice {
+            cascade_splice_want(splice, live ? 1 : 0)
+        } else {
+            _ = output.withElement { cascade_select_input($0, "select", live ? RelayRecipes.livePad : RelayRecipes.slatePad) }
         }
+    }
+
+    private func watchInput(now: ContinuousClock.Instant) {
         let stamp = cascade_read_stamp(flow)
         let silentMicroseconds = stamp > 0 ? Int64(cascade_monotonic_us() - stamp) : Int64.max
         switch sourceState {
         case "live":
             if silentMicroseconds > Int64(spec.lossAfterMs) * 1000 {
-                _ = output.withElement { cascade_select_input($0, "select", RelayRecipes.slatePad) }
+                show(live: false)
                 sourceState = "lost"
                 lostAtStamp = stamp
                 let reason = input?.firstError ?? inputProblem ?? "no pictures for \(spec.lossAfterMs) ms"
@@ -295,7 +318,7 @@ final class Relay {
             }
         default:
             if stamp > lostAtStamp, silentMicroseconds < 400_000 {
-                _ = output.withElement { cascade_select_input($0, "select", RelayRecipes.livePad) }
+                show(live: true)
                 sourceState = "live"
                 inputProblem = nil
                 events.append(RelayEvent(kind: .sourceLive, detail: source.redacted))
@@ -317,19 +340,6 @@ final class Relay {
         if input == nil, let rebuildAt = inputRebuildAt, now >= rebuildAt {
             inputRebuildAt = nil
             buildInput()
-        }
-    }
-
-    /// A pass-through hop has no slate of its own: it reports when the stream stops and comes back.
-    private func watchPassThrough() {
-        let stamp = cascade_read_stamp(produced)
-        let silent = stamp > 0 ? Int64(cascade_monotonic_us() - stamp) : Int64.max
-        if sourceState == "live", silent > Int64(spec.lossAfterMs) * 1000 {
-            sourceState = "lost"
-            events.append(RelayEvent(kind: .sourceLost, detail: "no stream for \(spec.lossAfterMs) ms"))
-        } else if sourceState != "live", silent < 400_000 {
-            sourceState = "live"
-            events.append(RelayEvent(kind: .sourceLive, detail: source.redacted))
         }
     }
 

@@ -49,11 +49,8 @@ enum RelayRecipes {
     static func output(_ spec: RelaySpec, udpClients: [String]) -> String {
         let canvas = spec.canvas
         let channel = channel(spec)
-        let slate = "\(slateText)\n\(spec.title)"
         return """
-        videotestsrc pattern=black num-buffers=1 ! \(videoCaps(canvas)) \
-        ! textoverlay text=\(PipelineRecipes.quoted(slate)) valignment=center halignment=center line-alignment=center font-desc="Sans 20" \
-        ! imagefreeze is-live=true ! select.\(slatePad) \
+        \(slatePicture(spec)) ! select.\(slatePad) \
         intervideosrc channel=\(channel)-v timeout=3600000000000 ! \(videoCaps(canvas)) ! select.\(livePad) \
         input-selector name=select sync-streams=false ! videoconvert \
         ! x264enc tune=zerolatency speed-preset=superfast bitrate=\(canvas.videoKbps) key-int-max=\(canvas.framerate) \
@@ -64,10 +61,55 @@ enum RelayRecipes {
         """
     }
 
-    /// A hop further down the tree: the stream is passed through as it came (already normalised by the
-    /// root), re-packetised for SRT, never decoded.
-    static func passThrough(_ spec: RelaySpec, source: RelaySource, udpClients: [String]) -> String {
-        "\(source.transportStreamHead) ! queue max-size-time=1000000000 ! tsparse alignment=7 ! \(fanOut(spec, udpClients: udpClients))"
+    /// The slate as raw pictures: black, the loss notice and the meeting title, repeated live.
+    private static func slatePicture(_ spec: RelaySpec) -> String {
+        let slate = "\(slateText)\n\(spec.title)"
+        return """
+        videotestsrc pattern=black num-buffers=1 ! \(videoCaps(spec.canvas)) \
+        ! textoverlay text=\(PipelineRecipes.quoted(slate)) valignment=center halignment=center line-alignment=center font-desc="Sans 20" \
+        ! imagefreeze is-live=true
+        """
+    }
+
+    // MARK: - Pass-through hops
+
+    static let videoSelector = "vselect"
+    static let audioSelector = "aselect"
+    static let liveVideo = "vlive"
+    static let liveAudio = "alive"
+    static let inputAudio = "ain"
+    private static let h264 = "video/x-h264,stream-format=byte-stream,alignment=au"
+    private static let adts = "audio/mpeg,mpegversion=4,stream-format=adts"
+
+    /// A hop further down the tree takes the stream apart into H.264 and AAC (parsed, never decoded)
+    /// for the output's live pads; the stream was normalised by the root.
+    static func passThroughInput(_ spec: RelaySpec, source: RelaySource) -> String {
+        let sink = "sync=false max-buffers=200 drop=true"
+        return """
+        \(source.transportStreamHead) ! queue max-size-time=1000000000 ! tsdemux name=demux \
+        demux. ! video/x-h264 ! queue max-size-time=1000000000 ! h264parse ! \(h264) ! appsink name=\(inputWatch) \(sink) \
+        demux. ! audio/mpeg ! queue max-size-time=1000000000 ! aacparse ! \(adts) ! appsink name=\(inputAudio) \(sink)
+        """
+    }
+
+    /// The output of a pass-through hop: the live H.264 and AAC as they came, or an encoded slate
+    /// (with silence) while the link above is down, switched at keyframes, muxed again and fanned out.
+    /// The slate's keyframe every half second bounds how long a switch to it waits.
+    static func passThroughOutput(_ spec: RelaySpec, udpClients: [String]) -> String {
+        let canvas = spec.canvas
+        let live = "is-live=true format=time max-bytes=0 max-time=1000000000 leaky-type=downstream"
+        return """
+        \(slatePicture(spec)) ! videoconvert ! video/x-raw,format=I420 \
+        ! x264enc tune=zerolatency speed-preset=superfast bitrate=\(min(canvas.videoKbps, 400)) key-int-max=\(max(canvas.framerate / 2, 1)) \
+        ! h264parse ! \(h264) ! \(videoSelector).\(slatePad) \
+        appsrc name=\(liveVideo) \(live) ! \(videoSelector).\(livePad) \
+        input-selector name=\(videoSelector) sync-streams=false ! h264parse config-interval=-1 ! queue max-size-time=1000000000 ! mux. \
+        audiotestsrc wave=silence is-live=true ! \(audioCaps) ! audioconvert ! avenc_aac bitrate=\(canvas.audioKbps * 1000) ! aacparse ! \(adts) \
+        ! \(audioSelector).\(slatePad) \
+        appsrc name=\(liveAudio) \(live) ! \(audioSelector).\(livePad) \
+        input-selector name=\(audioSelector) sync-streams=false ! queue max-size-time=1000000000 ! mux. \
+        mpegtsmux name=mux alignment=7 ! \(fanOut(spec, udpClients: udpClients))
+        """
     }
 
     /// The tee to every hall: the SRT listener for halls that call in (and call legs), the LAN sender.

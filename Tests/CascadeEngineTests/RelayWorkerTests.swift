@@ -152,33 +152,4 @@ import Testing
             #expect((frames["h264"] ?? 0) > 100 && (frames["aac"] ?? 0) > 100, "rtp: \(frames)")
         }
     }
-
-    @Test func aPassThroughHopRelaysWithoutDecoding() async throws {
-        try await RecordingWorkerTests.withDemoFeed { feed in
-            try await SupervisorTests.withSupervisor { supervisor, directory in
-                let port = TestPaths.freeUDPPort()
-                let hall = HallReceiver(srt: Self.callerURL(port: port, streamId: "hall-a"), path: "\(directory)/a.ts")
-                var spec = Self.spec(source: feed.uri, outputs: [RelayOutput(hallId: "a", destination: .streamId("hall-a"))], port: port)
-                spec.passThrough = true
-                spec.canvas = RelayCanvas(width: 320, height: 180, framerate: 25, videoKbps: 300)
-                try await supervisor.start(WorkerSpec(id: "relay-pass", relay: spec))
-                try hall.start()
-                try await Task.sleep(for: .seconds(6))
-                hall.stop()
-                _ = try await supervisor.stop("relay-pass")
-                let frames = try MediaProbe.decodedFrames(hall.path)
-                #expect((frames["h264"] ?? 0) > 75 && (frames["aac"] ?? 0) > 75, "\(frames)")
-                // The hall gets the feed's own 640×360 pictures, not the 320×180 a normalising hop would make.
-                let video = try MediaProbe.streams(hall.path).first { $0.codec == "h264" }
-                #expect(video?.width == 640 && video?.height == 360, "\(String(describing: video))")
-            }
-        }
-        var rtsp = Self.spec(source: "rtsp://127.0.0.1:8554/feed", outputs: [], port: TestPaths.freeUDPPort())
-        rtsp.passThrough = true
-        try await SupervisorTests.withSupervisor { supervisor, _ in
-            try await supervisor.start(WorkerSpec(id: "relay-rtsp", relay: rtsp))
-            let outcome = await supervisor.waitForExit("relay-rtsp")
-            #expect(outcome.kind == .failed && (outcome.lastError ?? "").contains("MPEG-TS"), "\(outcome)")
-        }
-    }
 }

@@ -86,10 +86,20 @@ extension MediaProbe {
         return result.output.split(separator: "\n").compactMap { Double($0.trimmingCharacters(in: .whitespaces).split(separator: ",").first ?? "") }
     }
 
+    /// The size of each decoded video frame, as "WIDTHxHEIGHT".
+    public static func frameSizes(_ path: String) throws -> [String] {
+        let result = try Command.run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "frame=width,height", "-of", "csv=p=0:s=x", path])
+        return result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     /// Average saturation of each decoded video frame (0 for the grey slate, high for colour bars).
+    /// Frames are scaled to one size first: a pass-through hop's slate may differ in size from the feed.
     public static func frameSaturation(_ path: String) throws -> [Double] {
-        let result = try Command.run("ffprobe", ["-v", "error", "-f", "lavfi", "-i", "movie=\(path),signalstats", "-show_entries", "frame_tags=lavfi.signalstats.SATAVG", "-of", "csv=p=0"])
-        return result.output.split(separator: "\n").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let filter = "scale=320:180,format=yuv420p,signalstats,metadata=mode=print:key=lavfi.signalstats.SATAVG:file=-"
+        let result = try Command.run("ffmpeg", ["-v", "error", "-nostdin", "-i", path, "-an", "-vf", filter, "-f", "null", "-"])
+        return result.output.split(separator: "\n").compactMap { line in
+            line.hasPrefix("lavfi.signalstats.SATAVG=") ? Double(line.split(separator: "=").last ?? "") : nil
+        }
     }
 
     /// The longest step between consecutive frame times, and whether they only ever increase.
