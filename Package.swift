@@ -25,7 +25,7 @@ let package = Package(
         .systemLibrary(
             name: "CGStreamer",
             pkgConfig: "gstreamer-1.0",
-            providers: [.apt(["libgstreamer1.0-dev"])]
+            providers: [.apt(["libgstreamer1.0-dev", "libsrt-gnutls-dev"])]
         ),
         .target(
             name: "CascadeMedia",

@@ -4,12 +4,15 @@
 # the same script, the same pipeline in raw gst-launch-1.0 and the usual peers, which only copy the
 # stream (one srt-live-transmit per hall for SRT; ffmpeg's tee muxer for UDP). Every receiver is a
 # gst-launch process writing to a file, and the bytes each got are checked.
-# Usage: bench/relay.sh [seconds per run, default 60] [N values, default "10 50"]
+# With "pass-through" as the third argument the hop measured is one below the root: it forwards the
+# stream without decoding (keeping an encoded slate ready), beside raw gst-launch's srtsrc ! tsparse fan-out.
+# Usage: bench/relay.sh [seconds per run, default 60] [N values, default "10 50"] [root|pass-through]
 # Needs a release binary (swift build -c release --product cascade). Prints markdown tables.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 counts=${2:-"10 50"}
+hop=${3:-root}
 cascade=.build/release/cascade
 [ -x "$cascade" ] || cascade=.build/debug/cascade
 work=$(mktemp -d /tmp/cascade-relay-bench-XXXX)
@@ -105,7 +108,7 @@ run_cascade() {  # $1 n, $2 srt|udp
   local started
   started=$(date +%s.%N)
   relay=$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d "{\"source\":\"$feed_url\",\"halls\":[${halls%,}]}" "$server/api/v1/relays")
+    -d "{\"source\":\"$feed_url\",\"halls\":[${halls%,}],\"passThrough\":$([ "$hop" = pass-through ] && echo true || echo false)}" "$server/api/v1/relays")
   local listener url first
   listener=$(echo "$relay" | python3 -c 'import json,sys; print(json.load(sys.stdin)["listenerPort"])')
   url="srt://127.0.0.1:$listener?mode=caller&latency=200&passphrase=$passphrase&pbkeylen=32"
@@ -135,11 +138,16 @@ run_raw() {  # $1 n, $2 srt|udp
   else
     sink="multiudpsink clients=$(for i in $(seq "$n"); do printf '127.0.0.1:%d,' $(( base + 2000 + i )); done | sed 's/,$//') sync=false"
   fi
+  if [ "$hop" = pass-through ]; then
+    # shellcheck disable=SC2086
+    gst-launch-1.0 -q srtsrc uri="$feed_url" ! queue ! tsparse alignment=7 ! queue leaky=downstream ! $sink >/dev/null 2>&1 &
+  else
   # shellcheck disable=SC2086
   gst-launch-1.0 -q srtsrc uri="$feed_url" ! queue ! decodebin name=d d. ! video/x-raw ! queue ! videoconvert ! videoscale ! videorate \
     ! video/x-raw,format=I420,width=1280,height=720,framerate=25/1 ! x264enc tune=zerolatency speed-preset=superfast bitrate=3300 key-int-max=25 \
     ! h264parse config-interval=-1 ! queue ! mux. d. ! audio/x-raw ! queue ! audioconvert ! audioresample ! avenc_aac bitrate=128000 ! aacparse ! queue ! mux. \
     mpegtsmux name=mux alignment=7 ! queue leaky=downstream ! $sink >/dev/null 2>&1 &
+  fi
   local raw=$!
   sleep 1
   if [ "$transport" = srt ]; then
@@ -184,6 +192,7 @@ run_peer() {  # $1 n, $2 srt|udp
   wait "${pids[@]}" 2>/dev/null || true
 }
 
+echo "Hop: $hop"
 echo "| halls | transport | Cascade relay worker CPU-s | raw gst-launch CPU-s | ratio | peer (copy only) CPU-s | bytes per hall: Cascade / raw / peer | API call → first picture |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for n in $counts; do

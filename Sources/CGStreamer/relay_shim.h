@@ -1,49 +1,10 @@
-// Relay helpers: an SRT listener's caller gate (stream-id admission and connection events),
-// a buffer-flow watch, input switching and per-caller SRT statistics.
+// Relay helpers: a buffer-flow watch, input switching and an srtsink's SRT statistics.
 #ifndef CASCADE_RELAY_SHIM_H
 #define CASCADE_RELAY_SHIM_H
 
 #include <gst/gst.h>
 #include <gio/gio.h>
 #include <string.h>
-
-/// Decides which SRT stream ids may call into a listener and queues what happened, as lines
-/// "connecting\tSTREAMID\tADDRESS", "refused\tSTREAMID\tADDRESS", "added\tADDRESS", "removed\tADDRESS".
-typedef struct {
-    GMutex lock;
-    GHashTable *allowed;
-    GQueue events;
-} CascadeCallerGate;
-
-static inline CascadeCallerGate *cascade_gate_new(void) {
-    CascadeCallerGate *gate = g_new0(CascadeCallerGate, 1);
-    g_mutex_init(&gate->lock);
-    gate->allowed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_queue_init(&gate->events);
-    return gate;
-}
-
-static inline void cascade_gate_free(CascadeCallerGate *gate) {
-    g_hash_table_destroy(gate->allowed);
-    g_queue_clear_full(&gate->events, g_free);
-    g_mutex_clear(&gate->lock);
-    g_free(gate);
-}
-
-static inline void cascade_gate_set_allowed(CascadeCallerGate *gate, const char *stream_id, int allowed) {
-    g_mutex_lock(&gate->lock);
-    if (allowed) g_hash_table_add(gate->allowed, g_strdup(stream_id));
-    else g_hash_table_remove(gate->allowed, stream_id);
-    g_mutex_unlock(&gate->lock);
-}
-
-/// The next queued event line, or NULL; free with g_free.
-static inline char *cascade_gate_pop(CascadeCallerGate *gate) {
-    g_mutex_lock(&gate->lock);
-    char *line = g_queue_pop_head(&gate->events);
-    g_mutex_unlock(&gate->lock);
-    return line;
-}
 
 static inline char *cascade_address_string(GSocketAddress *address) {
     if (!address || !G_IS_INET_SOCKET_ADDRESS(address)) return g_strdup("");
@@ -52,49 +13,6 @@ static inline char *cascade_address_string(GSocketAddress *address) {
     char *text = g_strdup_printf("%s:%u", host, g_inet_socket_address_get_port(inet));
     g_free(host);
     return text;
-}
-
-static inline void cascade_gate_push(CascadeCallerGate *gate, char *line) {
-    g_mutex_lock(&gate->lock);
-    g_queue_push_tail(&gate->events, line);
-    g_mutex_unlock(&gate->lock);
-}
-
-static gboolean cascade_gate_on_connecting(GstElement *sink, GSocketAddress *address, const char *stream_id, gpointer data) {
-    CascadeCallerGate *gate = data;
-    const char *id = stream_id ? stream_id : "";
-    g_mutex_lock(&gate->lock);
-    gboolean allowed = g_hash_table_contains(gate->allowed, id);
-    g_mutex_unlock(&gate->lock);
-    char *where = cascade_address_string(address);
-    cascade_gate_push(gate, g_strdup_printf("%s\t%s\t%s", allowed ? "connecting" : "refused", id, where));
-    g_free(where);
-    return allowed;
-}
-
-static void cascade_gate_on_added(GstElement *sink, gint socket, GSocketAddress *address, gpointer data) {
-    char *where = cascade_address_string(address);
-    cascade_gate_push(data, g_strdup_printf("added\t%s", where));
-    g_free(where);
-}
-
-static void cascade_gate_on_removed(GstElement *sink, gint socket, GSocketAddress *address, gpointer data) {
-    char *where = cascade_address_string(address);
-    cascade_gate_push(data, g_strdup_printf("removed\t%s", where));
-    g_free(where);
-}
-
-/// Puts the gate in front of the SRT listener named `element_name`; 0 when there is no such element.
-/// Authentication must be switched on explicitly: GStreamer 1.22 reports it on but starts with it off.
-static inline int cascade_gate_attach(GstElement *pipeline, const char *element_name, CascadeCallerGate *gate) {
-    GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), element_name);
-    if (!sink) return 0;
-    g_object_set(sink, "authentication", TRUE, NULL);
-    g_signal_connect(sink, "caller-connecting", G_CALLBACK(cascade_gate_on_connecting), gate);
-    g_signal_connect(sink, "caller-added", G_CALLBACK(cascade_gate_on_added), gate);
-    g_signal_connect(sink, "caller-removed", G_CALLBACK(cascade_gate_on_removed), gate);
-    gst_object_unref(sink);
-    return 1;
 }
 
 static GstPadProbeReturn cascade_flow_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data) {

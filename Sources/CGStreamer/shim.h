@@ -6,6 +6,7 @@
 #include <gst/gst.h>
 #include <string.h>
 #include "relay_shim.h"
+#include "srt_listener_shim.h"
 #include "splice_shim.h"
 
 static inline int cascade_message_type(GstMessage *message) {

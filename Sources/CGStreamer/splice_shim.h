@@ -131,25 +131,6 @@ typedef struct {
     GstClockTime sent[2];
 } CascadeSplice;
 
-/// Keeps each selector's output in decoding order across a switch: the two streams' clocks may
-/// differ by a few milliseconds, and a decoder must never see time run backwards.
-static GstPadProbeReturn cascade_splice_order_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
-    GstClockTime *sent = data;
-    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
-    GstClockTime time = buffer ? GST_BUFFER_DTS_OR_PTS(buffer) : GST_CLOCK_TIME_NONE;
-    if (!GST_CLOCK_TIME_IS_VALID(time)) return GST_PAD_PROBE_OK;
-    if (GST_CLOCK_TIME_IS_VALID(*sent) && time <= *sent) {
-        GstClockTime shift = *sent + GST_MSECOND - time;
-        buffer = gst_buffer_make_writable(buffer);
-        if (GST_BUFFER_PTS_IS_VALID(buffer)) GST_BUFFER_PTS(buffer) += shift;
-        if (GST_BUFFER_DTS_IS_VALID(buffer)) GST_BUFFER_DTS(buffer) += shift;
-        GST_PAD_PROBE_INFO_DATA(info) = buffer;
-        time += shift;
-    }
-    *sent = time;
-    return GST_PAD_PROBE_OK;
-}
-
 static GstPadProbeReturn cascade_splice_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
     CascadeSplice *splice = data;
     gint wanted = __atomic_load_n(&splice->wanted, __ATOMIC_ACQUIRE);
@@ -160,6 +141,44 @@ static GstPadProbeReturn cascade_splice_probe(GstPad *pad, GstPadProbeInfo *info
     g_object_set(splice->video, "active-pad", pad, NULL);
     __atomic_store_n(&splice->showing, wanted, __ATOMIC_RELEASE);
     return GST_PAD_PROBE_OK;
+}
+
+/// Keeps each selector's output in decoding order across a switch: the two streams' clocks may
+/// differ by a few milliseconds, and a decoder must never see time run backwards. Compared in running
+/// time: the slate encoder's segment starts 1000 hours in, the live stream's at zero.
+static GstPadProbeReturn cascade_splice_order_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
+    GstClockTime *sent = data;
+    GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+    GstEvent *event = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
+    if (!buffer || !event) {
+        if (event) gst_event_unref(event);
+        return GST_PAD_PROBE_OK;
+    }
+    const GstSegment *segment = NULL;
+    gst_event_parse_segment(event, &segment);
+    GstClockTime time = GST_BUFFER_DTS_OR_PTS(buffer);
+    GstClockTime running = GST_CLOCK_TIME_IS_VALID(time) && segment->format == GST_FORMAT_TIME
+        ? gst_segment_to_running_time(segment, GST_FORMAT_TIME, time) : GST_CLOCK_TIME_NONE;
+    gst_event_unref(event);
+    if (!GST_CLOCK_TIME_IS_VALID(running)) return GST_PAD_PROBE_OK;
+    if (GST_CLOCK_TIME_IS_VALID(*sent) && running <= *sent) {
+        GstClockTime shift = *sent + GST_MSECOND - running;
+        buffer = gst_buffer_make_writable(buffer);
+        if (GST_BUFFER_PTS_IS_VALID(buffer)) GST_BUFFER_PTS(buffer) += shift;
+        if (GST_BUFFER_DTS_IS_VALID(buffer)) GST_BUFFER_DTS(buffer) += shift;
+        GST_PAD_PROBE_INFO_DATA(info) = buffer;
+        running += shift;
+    }
+    *sent = running;
+    return GST_PAD_PROBE_OK;
+}
+
+/// Serialized queries (allocation, drain) from the live appsrcs would travel through the selector to
+/// the muxer and wait there behind the slate's data: the appsrc stalls and the output with it.
+/// Encoded streams need no allocation, so they are answered "not handled" at the selector.
+static GstPadProbeReturn cascade_splice_query_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
+    GstQuery *query = GST_PAD_PROBE_INFO_QUERY(info);
+    return query && GST_QUERY_IS_SERIALIZED(query) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
 }
 
 static inline void cascade_splice_free(CascadeSplice *splice) {
@@ -194,6 +213,8 @@ static inline CascadeSplice *cascade_splice_new(GstElement *pipeline, const char
     g_object_set(splice->video, "active-pad", splice->video_pads[0], NULL);
     g_object_set(splice->audio, "active-pad", splice->audio_pads[0], NULL);
     for (int i = 0; i < 2; i++) gst_pad_add_probe(splice->video_pads[i], GST_PAD_PROBE_TYPE_BUFFER, cascade_splice_probe, splice, NULL);
+    gst_pad_add_probe(splice->video_pads[1], GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, cascade_splice_query_probe, NULL, NULL);
+    gst_pad_add_probe(splice->audio_pads[1], GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, cascade_splice_query_probe, NULL, NULL);
     GstElement *selectors[2] = {splice->video, splice->audio};
     for (int i = 0; i < 2; i++) {
         splice->sent[i] = GST_CLOCK_TIME_NONE;

@@ -21,7 +21,7 @@ final class Relay {
     let output: Pipeline
     private let spec: RelaySpec
     private let source: RelaySource
-    private let gate = CallerGate()
+    private let listener: HallListener
     private let flow: UnsafeMutablePointer<gint64>
     /// Stamped by every buffer the encoder hands to the fan-out: an output that stops is a stuck worker.
     private let produced: UnsafeMutablePointer<gint64>
@@ -37,9 +37,6 @@ final class Relay {
     private var lostAtStamp: gint64 = 0
     private var halls: [String: HallLink] = [:]
     private var hallOrder: [String] = []
-    /// Connected listener callers, newest first — the order of srtsink's statistics.
-    private var callers: [String] = []
-    private var streamIdOfAddress: [String: String] = [:]
     private var handshakes: [String: (streamId: String, at: ContinuousClock.Instant)] = [:]
     private var lastRefusal: [String: ContinuousClock.Instant] = [:]
     private var events: [RelayEvent] = []
@@ -50,6 +47,7 @@ final class Relay {
     init(spec: RelaySpec) throws(MediaError) {
         self.spec = spec
         source = try RelaySource(parsing: spec.source)
+        listener = try HallListener(port: spec.listener.port, latencyMs: spec.listener.latencyMs, passphrase: spec.listener.passphrase)
         flow = .allocate(capacity: 1)
         flow.initialize(to: 0)
         produced = .allocate(capacity: 1)
@@ -77,7 +75,7 @@ final class Relay {
         if bridge != nil {
             splice = output.withElement { cascade_splice_new($0, RelayRecipes.videoSelector, RelayRecipes.audioSelector) }
         }
-        _ = gate.attach(to: output, element: RelayRecipes.listenerSink)
+        _ = listener.attach(to: output, element: RelayRecipes.listenerSink)
         _ = output.withElement { cascade_watch_flow($0, "fanout", produced) }
         for hall in spec.outputs { link(hall, announce: false) }
         do {
@@ -106,11 +104,11 @@ final class Relay {
         if case .udp = hall.destination { updateLAN() }
     }
 
-    /// Removes a hall; its stream id is refused from now on.
+    /// Removes a hall: its connection is cut and its stream id refused from now on.
     func remove(hallId: String) {
         guard let link = halls.removeValue(forKey: hallId) else { return }
         hallOrder.removeAll { $0 == hallId }
-        if let streamId = link.streamId { gate.revoke(streamId) }
+        if let streamId = link.streamId { listener.revoke(streamId) }
         link.leg?.close()
         if case .udp = link.output.destination { updateLAN() }
         if case .tap = link.output.destination { return }
@@ -157,12 +155,12 @@ final class Relay {
         switch hall.destination {
         case .streamId(let streamId), .tap(let streamId):
             link.streamId = streamId
-            gate.allow(streamId)
+            listener.allow(streamId)
         case .call:
             let streamId = "leg-\(hall.hallId)-\(UInt32.random(in: 0...UInt32.max))"
             link.streamId = streamId
             link.legRetryAt = .now
-            gate.allow(streamId)
+            listener.allow(streamId)
         case .udp:
             break
         }
@@ -192,23 +190,19 @@ final class Relay {
     }
 
     private func readGate(now: ContinuousClock.Instant) {
-        for event in gate.drain() {
+        for event in listener.drain() {
             switch event {
             case .connecting(let streamId, let address):
                 handshakes[address] = (streamId, now)
             case .refused(let streamId, let address):
                 refuse(streamId: streamId, address: address, reason: "unknown stream id", now: now)
-            case .added(let address):
-                guard let handshake = handshakes.removeValue(forKey: address) else { continue }
-                streamIdOfAddress[address] = handshake.streamId
-                callers.insert(address, at: 0)
-                if let id = hallId(streamId: handshake.streamId), !isLeg(id) {
+            case .added(let streamId, let address):
+                handshakes[address] = nil
+                if let id = hallId(streamId: streamId), !isLeg(id) {
                     halls[id]?.address = address
                     events.append(RelayEvent(kind: .hallConnected, hallId: id, detail: address))
                 }
-            case .removed(let address):
-                callers.removeAll { $0 == address }
-                guard let streamId = streamIdOfAddress.removeValue(forKey: address) else { continue }
+            case .removed(let streamId, let address):
                 if let id = hallId(streamId: streamId), !isLeg(id), halls[id]?.address == address {
                     halls[id]?.address = nil
                     events.append(RelayEvent(kind: .hallDisconnected, hallId: id, detail: address))
@@ -347,12 +341,6 @@ final class Relay {
 
     private func statistics(over elapsed: Duration) -> RelayStatistics {
         let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 0.001)
-        var listenerStats = [CascadeSRTStats](repeating: CascadeSRTStats(), count: 256)
-        let count = Int(output.withElement { cascade_srt_stats($0, RelayRecipes.listenerSink, &listenerStats, 256) })
-        var byAddress: [String: CascadeSRTStats] = [:]
-        if count == callers.count {
-            for (index, address) in callers.enumerated() { byAddress[address] = listenerStats[index] }
-        }
         let lanTotal: UInt64 = switch output.readProperty(element: RelayRecipes.lanSink, property: "bytes-served") {
         case .uint(let value)?: value
         case .int(let value)?: UInt64(max(value, 0))
@@ -365,11 +353,11 @@ final class Relay {
             guard var link = halls[id] else { continue }
             var sample = HallStatistics(hallId: id, connected: false)
             switch link.output.destination {
-            case .streamId:
+            case .streamId(let streamId):
                 if let address = link.address {
                     sample.connected = true
                     sample.address = address
-                    if let stats = byAddress[address] { fill(&sample, from: stats, link: &link, seconds: seconds) }
+                    if let stats = listener.statistics(of: streamId) { fill(&sample, from: stats, link: &link, seconds: seconds) }
                 }
             case .call:
                 if let leg = link.leg, link.legConnected {

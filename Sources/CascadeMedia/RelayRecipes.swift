@@ -84,7 +84,7 @@ enum RelayRecipes {
     /// A hop further down the tree takes the stream apart into H.264 and AAC (parsed, never decoded)
     /// for the output's live pads; the stream was normalised by the root.
     static func passThroughInput(_ spec: RelaySpec, source: RelaySource) -> String {
-        let sink = "sync=false max-buffers=200 drop=true"
+        let sink = "sync=false async=false enable-last-sample=false max-buffers=200 drop=true"
         return """
         \(source.transportStreamHead) ! queue max-size-time=1000000000 ! tsdemux name=demux \
         demux. ! video/x-h264 ! queue max-size-time=1000000000 ! h264parse ! \(h264) ! appsink name=\(inputWatch) \(sink) \
@@ -97,7 +97,9 @@ enum RelayRecipes {
     /// The slate's keyframe every half second bounds how long a switch to it waits.
     static func passThroughOutput(_ spec: RelaySpec, udpClients: [String]) -> String {
         let canvas = spec.canvas
-        let live = "is-live=true format=time max-bytes=0 max-time=1000000000 leaky-type=downstream"
+        // Latency set explicitly: by default a live appsrc reports a maximum of 0, which fails the muxer's
+        // latency query against the AAC encoder's minimum and leaves it waiting for every pad.
+        let live = "is-live=true format=time min-latency=0 max-latency=-1 max-bytes=0 max-time=1000000000 leaky-type=downstream"
         return """
         \(slatePicture(spec)) ! videoconvert ! video/x-raw,format=I420 \
         ! x264enc tune=zerolatency speed-preset=superfast bitrate=\(min(canvas.videoKbps, 400)) key-int-max=\(max(canvas.framerate / 2, 1)) \
@@ -112,13 +114,13 @@ enum RelayRecipes {
         """
     }
 
-    /// The tee to every hall: the SRT listener for halls that call in (and call legs), the LAN sender.
+    /// The tee to every hall: the appsink feeding the SRT listener for halls that call in (and call
+    /// legs; see ``HallListener``), the LAN sender.
     private static func fanOut(_ spec: RelaySpec, udpClients: [String]) -> String {
-        let listener = SRTAddress(host: "", port: spec.listener.port, mode: .listener, latencyMs: spec.listener.latencyMs, passphrase: spec.listener.passphrase)
         let branch = "queue leaky=downstream max-size-buffers=0 max-size-bytes=0 max-size-time=1000000000"
         return """
         tee name=fanout allow-not-linked=true \
-        fanout. ! \(branch) ! srtsink name=\(listenerSink) uri=\(PipelineRecipes.quoted(listener.uri)) wait-for-connection=false sync=false \
+        fanout. ! \(branch) ! appsink name=\(listenerSink) sync=false max-buffers=1000 drop=true \
         fanout. ! \(branch) ! multiudpsink name=\(lanSink) clients=\(PipelineRecipes.quoted(udpClients.joined(separator: ","))) auto-multicast=true ttl-mc=8 sync=false
         """
     }

@@ -42,7 +42,11 @@ import Testing
             let removed = try await client.send("DELETE", "/api/v1/relays/\(id)/halls/hall-cu-jut", token: token)
             #expect(removed.status == 200, "\(removed.text)")
             #expect(try await client.send("POST", "/api/v1/relays/\(id)/halls", token: token, json: #"{"hallId":"hall-dak-glong"}"#).status == 409)
-            try await Task.sleep(for: .seconds(3))
+            // The removed hall's connection is cut at once, and it cannot call back in.
+            try await Task.sleep(for: .seconds(1))
+            let cutAt = cuJut.bytes
+            try await Task.sleep(for: .seconds(2))
+            #expect(cuJut.bytes == cutAt, "the removed hall got \(cuJut.bytes - cutAt) more bytes")
 
             let listed = try await client.send("GET", "/api/v1/relays", token: token)
             #expect(listed.jsonArray.contains { $0["id"] as? String == id && $0["state"] as? String == "running" })

@@ -89,7 +89,7 @@ extension MediaProbe {
     /// The size of each decoded video frame, as "WIDTHxHEIGHT".
     public static func frameSizes(_ path: String) throws -> [String] {
         let result = try Command.run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "frame=width,height", "-of", "csv=p=0:s=x", path])
-        return result.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return result.output.split(separator: "\n").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " x")) }.filter { !$0.isEmpty }
     }
 
     /// Average saturation of each decoded video frame (0 for the grey slate, high for colour bars).
