@@ -88,14 +88,15 @@ public enum ConfigurationLoader {
         var halls: [Hall] = []
         for (index, item) in try root.list("halls").enumerated() {
             let section = try Section(item, entry: "halls[\(index)]", file: path)
-            try section.allowOnly(["id", "name", "unit", "endpoint", "capacityKbps", "latencyMs"])
+            try section.allowOnly(["id", "name", "unit", "endpoint", "capacityKbps", "latencyMs", "srtPassphrase"])
             let id = try section.requiredString("id")
             let named = try Section(item, entry: "hall \"\(id)\"", file: path)
             halls.append(Hall(
                 id: id, name: try named.requiredString("name"), unitId: try named.requiredString("unit"),
                 endpoint: try endpoint(of: named),
                 capacityKbps: try named.requiredInt("capacityKbps"),
-                latencyMs: try named.int("latencyMs") ?? 500
+                latencyMs: try named.int("latencyMs") ?? 500,
+                srtPassphrase: try named.string("srtPassphrase")
             ))
         }
         let tree: UnitTree

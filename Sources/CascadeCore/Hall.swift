@@ -12,14 +12,18 @@ public struct Hall: Sendable, Hashable, Codable {
     public var capacityKbps: Int
     /// SRT latency for this hall's link in milliseconds (at least four times the link's RTT).
     public var latencyMs: Int
+    /// The hall's own SRT passphrase (10–79 characters), instead of the site's: one hall's key can then
+    /// be changed without touching the others.
+    public var srtPassphrase: String?
 
     /// Creates a hall.
-    public init(id: String, name: String, unitId: String, endpoint: HallEndpoint, capacityKbps: Int, latencyMs: Int) {
+    public init(id: String, name: String, unitId: String, endpoint: HallEndpoint, capacityKbps: Int, latencyMs: Int, srtPassphrase: String? = nil) {
         self.id = id
         self.name = name
         self.unitId = unitId
         self.endpoint = endpoint
         self.capacityKbps = capacityKbps
         self.latencyMs = latencyMs
+        self.srtPassphrase = srtPassphrase
     }
 }

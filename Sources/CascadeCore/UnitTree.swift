@@ -125,6 +125,12 @@ public struct UnitTree: Sendable {
                 throw TopologyError(entry: entry, problem: "latencyMs must be between 20 and 8000, got \(hall.latencyMs)")
             }
             try validate(endpoint: hall.endpoint, entry: entry)
+            if let passphrase = hall.srtPassphrase {
+                if !hall.endpoint.isSRT { throw TopologyError(entry: entry, problem: "srtPassphrase is only for SRT endpoints") }
+                if !(10...79).contains(passphrase.utf8.count) {
+                    throw TopologyError(entry: entry, problem: "srtPassphrase must be 10–79 characters (SRT's rule), got \(passphrase.utf8.count)")
+                }
+            }
         }
     }
 

@@ -470,9 +470,9 @@ public actor RelayService: Service {
     private func output(for hall: Hall) -> RelayOutput {
         switch hall.endpoint {
         case .srtCaller(let streamId):
-            return RelayOutput(hallId: hall.id, destination: .streamId(streamId))
+            return RelayOutput(hallId: hall.id, destination: .streamId(streamId), passphrase: hall.srtPassphrase)
         case .srtListener(let host, let port):
-            return RelayOutput(hallId: hall.id, destination: .call(uri: srtURL(host: host, port: port, mode: .caller, latencyMs: hall.latencyMs, streamId: nil)))
+            return RelayOutput(hallId: hall.id, destination: .call(uri: srtURL(host: host, port: port, mode: .caller, latencyMs: hall.latencyMs, streamId: nil, hall: hall)))
         case .udpMulticast(let group, let port):
             return RelayOutput(hallId: hall.id, destination: .udp(host: group, port: port))
         }
@@ -481,15 +481,16 @@ public actor RelayService: Service {
     private func access(for hall: Hall, port: Int) -> HallAccess {
         switch hall.endpoint {
         case .srtCaller(let streamId):
-            HallAccess(hallId: hall.id, mode: "call-in", url: srtURL(host: settings.advertisedHost, port: port, mode: .caller, latencyMs: hall.latencyMs, streamId: streamId))
+            HallAccess(hallId: hall.id, mode: "call-in", url: srtURL(host: settings.advertisedHost, port: port, mode: .caller, latencyMs: hall.latencyMs, streamId: streamId, hall: hall))
         case .srtListener(let host, let port):
-            HallAccess(hallId: hall.id, mode: "called", url: srtURL(host: host, port: port, mode: .listener, latencyMs: hall.latencyMs, streamId: nil))
+            HallAccess(hallId: hall.id, mode: "called", url: srtURL(host: host, port: port, mode: .listener, latencyMs: hall.latencyMs, streamId: nil, hall: hall))
         case .udpMulticast(let group, let port):
             HallAccess(hallId: hall.id, mode: "multicast", url: "udp://\(group):\(port)")
         }
     }
 
-    private func srtURL(host: String, port: Int, mode: SRTAddress.Mode, latencyMs: Int, streamId: String?) -> String {
-        SRTAddress(host: host, port: port, mode: mode, latencyMs: latencyMs, passphrase: settings.passphrase, streamId: streamId).uri
+    /// A hall's SRT URL, with the hall's own passphrase when it has one.
+    private func srtURL(host: String, port: Int, mode: SRTAddress.Mode, latencyMs: Int, streamId: String?, hall: Hall? = nil) -> String {
+        SRTAddress(host: host, port: port, mode: mode, latencyMs: latencyMs, passphrase: hall?.srtPassphrase ?? settings.passphrase, streamId: streamId).uri
     }
 }

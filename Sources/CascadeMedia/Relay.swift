@@ -124,7 +124,7 @@ final class Relay {
         return silent > 5_000_000 ? "the relay output produced nothing for 5 s" : nil
     }
 
-    /// Periodic work: the caller gate, the input watch, call legs, statistics once a second.
+    /// Periodic work: the listener's events, the input watch, call legs, statistics once a second.
     func tick() -> (events: [RelayEvent], statistics: RelayStatistics?) {
         let now = ContinuousClock.now
         readGate(now: now)
@@ -155,7 +155,7 @@ final class Relay {
         switch hall.destination {
         case .streamId(let streamId), .tap(let streamId):
             link.streamId = streamId
-            listener.allow(streamId)
+            listener.allow(streamId, passphrase: hall.passphrase)
         case .call:
             let streamId = "leg-\(hall.hallId)-\(UInt32.random(in: 0...UInt32.max))"
             link.streamId = streamId

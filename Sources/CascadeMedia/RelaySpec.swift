@@ -77,6 +77,8 @@ public struct RelayOutput: Sendable, Hashable, Codable {
     public var hallId: String
     /// How the stream reaches it.
     public var destination: Destination
+    /// The hall's own passphrase for calling the listener, when it has one (else the relay's).
+    public var passphrase: String?
 
     /// How a hall receives.
     public enum Destination: Sendable, Hashable, Codable {
@@ -92,9 +94,10 @@ public struct RelayOutput: Sendable, Hashable, Codable {
     }
 
     /// Creates an output.
-    public init(hallId: String, destination: Destination) {
+    public init(hallId: String, destination: Destination, passphrase: String? = nil) {
         self.hallId = hallId
         self.destination = destination
+        self.passphrase = passphrase
     }
 }
 

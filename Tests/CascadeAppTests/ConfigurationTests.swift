@@ -60,6 +60,8 @@ import Testing
         Case(name: "YAML syntax error", yaml: "server: {http: [unclosed\nlevels: x", expected: "YAML syntax error: line"),
         Case(name: "unknown key", yaml: base + "\nextra: 1\n", expected: "extra: unknown key"),
         Case(name: "unknown zone", yaml: base.replacingOccurrences(of: "Asia/Ho_Chi_Minh", with: "Mars/Olympus"), expected: #"server.zone: unknown time zone"#),
+        Case(name: "short hall passphrase", yaml: base.replacingOccurrences(of: "capacityKbps: 8000,", with: "capacityKbps: 8000, srtPassphrase: short,"),
+             expected: #"hall "h-dn": srtPassphrase must be 10–79 characters"#),
         Case(name: "wrong type", yaml: base.replacingOccurrences(of: "capacityKbps: 8000", with: "capacityKbps: lots"), expected: "capacityKbps: must be a whole number"),
     ]
 

@@ -64,6 +64,7 @@ import Testing
                     RelayOutput(hallId: "a", destination: .streamId("hall-a")),
                     RelayOutput(hallId: "b", destination: .call(uri: "srt://127.0.0.1:\(hallListener)?mode=caller&latency=200")),
                     RelayOutput(hallId: "c", destination: .udp(host: "127.0.0.1", port: udpPort)),
+                    RelayOutput(hallId: "d", destination: .streamId("hall-d"), passphrase: "hall-d-own-passphrase"),
                 ]
                 try await supervisor.start(WorkerSpec(id: "relay-t1", relay: Self.spec(source: feed.uri, outputs: outputs, port: port)))
                 try await Task.sleep(for: .seconds(1))
@@ -72,11 +73,16 @@ import Testing
                 try intruder.start()
                 let wrongKey = HallReceiver(srt: Self.callerURL(port: port, streamId: "hall-a", passphrase: "not-the-passphrase"), path: "\(directory)/y.ts")
                 try wrongKey.start()
+                // Hall d has a passphrase of its own: it gets in with it, and the relay's does not open its stream id.
+                let ownKey = HallReceiver(srt: Self.callerURL(port: port, streamId: "hall-d", passphrase: "hall-d-own-passphrase"), path: "\(directory)/d.ts")
+                try ownKey.start()
+                let relayKey = HallReceiver(srt: Self.callerURL(port: port, streamId: "hall-d"), path: "\(directory)/z.ts")
+                try relayKey.start()
                 try await Task.sleep(for: .seconds(8))
                 let sample = log.latest
-                caller.stop(); listening.stop(); lan.stop(); intruder.stop(); wrongKey.stop()
+                caller.stop(); listening.stop(); lan.stop(); intruder.stop(); wrongKey.stop(); ownKey.stop(); relayKey.stop()
                 _ = try await supervisor.stop("relay-t1")
-                for receiver in [caller, listening, lan] {
+                for receiver in [caller, listening, lan, ownKey] {
                     let frames = try MediaProbe.decodedFrames(receiver.path)
                     #expect((frames["h264"] ?? 0) > 100, "\(receiver.path): \(frames)")
                     #expect((frames["aac"] ?? 0) > 100, "\(receiver.path): \(frames)")
@@ -84,12 +90,13 @@ import Testing
                     let continuity = MediaProbe.continuity(times)
                     #expect(continuity.isMonotonic && continuity.largestStep < 0.2, "\(receiver.path): \(continuity)")
                 }
-                #expect(intruder.bytes == 0 && wrongKey.bytes == 0)
+                #expect(intruder.bytes == 0 && wrongKey.bytes == 0 && relayKey.bytes == 0)
                 let refused = log.kinds(.hallRefused)
                 #expect(refused.contains { $0.detail.contains("hall-x") && $0.detail.contains("unknown stream id") }, "\(refused)")
                 #expect(refused.contains { $0.hallId == "a" && $0.detail.contains("passphrase") }, "\(refused)")
                 #expect(log.kinds(.sourceLive).count == 1)
-                #expect(Set(log.kinds(.hallConnected).compactMap(\.hallId)) == ["a", "b"])
+                #expect(refused.contains { $0.hallId == "d" && $0.detail.contains("passphrase") }, "\(refused)")
+                #expect(Set(log.kinds(.hallConnected).compactMap(\.hallId)) == ["a", "b", "d"])
                 let halls = Dictionary(uniqueKeysWithValues: (sample?.halls ?? []).map { ($0.hallId, $0) })
                 #expect(sample?.source == "live")
                 for id in ["a", "b", "c"] {
