@@ -125,6 +125,9 @@ typedef struct {
     GstElement *audio;
     GstPad *video_pads[2];
     GstPad *audio_pads[2];
+    /// The valve in front of the slate encoder (shut while live is shown) and the encoder's output.
+    GstElement *gate;
+    GstPad *encoder_src;
     gint wanted;
     gint showing;
     /// The latest decoding time sent on by each selector (video, audio).
@@ -140,6 +143,7 @@ static GstPadProbeReturn cascade_splice_probe(GstPad *pad, GstPadProbeInfo *info
     g_object_set(splice->audio, "active-pad", splice->audio_pads[wanted], NULL);
     g_object_set(splice->video, "active-pad", pad, NULL);
     __atomic_store_n(&splice->showing, wanted, __ATOMIC_RELEASE);
+    if (wanted == 1) g_object_set(splice->gate, "drop", TRUE, NULL);
     return GST_PAD_PROBE_OK;
 }
 
@@ -186,18 +190,27 @@ static inline void cascade_splice_free(CascadeSplice *splice) {
         if (splice->video_pads[i]) gst_object_unref(splice->video_pads[i]);
         if (splice->audio_pads[i]) gst_object_unref(splice->audio_pads[i]);
     }
+    if (splice->encoder_src) gst_object_unref(splice->encoder_src);
+    if (splice->gate) gst_object_unref(splice->gate);
     if (splice->video) gst_object_unref(splice->video);
     if (splice->audio) gst_object_unref(splice->audio);
     g_free(splice);
 }
 
 /// Takes the selectors `video_name` and `audio_name` (pads sink_0 = slate, sink_1 = live) of
-/// `pipeline`, showing the slate. NULL when an element or pad is missing.
-static inline CascadeSplice *cascade_splice_new(GstElement *pipeline, const char *video_name, const char *audio_name) {
+/// `pipeline`, the valve `gate_name` before the slate encoder `encoder_name`, showing the slate.
+/// NULL when an element or pad is missing.
+static inline CascadeSplice *cascade_splice_new(GstElement *pipeline, const char *video_name, const char *audio_name, const char *gate_name, const char *encoder_name) {
     CascadeSplice *splice = g_new0(CascadeSplice, 1);
     splice->video = gst_bin_get_by_name(GST_BIN(pipeline), video_name);
     splice->audio = gst_bin_get_by_name(GST_BIN(pipeline), audio_name);
-    if (!splice->video || !splice->audio) {
+    splice->gate = gst_bin_get_by_name(GST_BIN(pipeline), gate_name);
+    GstElement *encoder = gst_bin_get_by_name(GST_BIN(pipeline), encoder_name);
+    if (encoder) {
+        splice->encoder_src = gst_element_get_static_pad(encoder, "src");
+        gst_object_unref(encoder);
+    }
+    if (!splice->video || !splice->audio || !splice->gate || !splice->encoder_src) {
         cascade_splice_free(splice);
         return NULL;
     }
@@ -226,8 +239,14 @@ static inline CascadeSplice *cascade_splice_new(GstElement *pipeline, const char
 }
 
 /// Asks for the live stream (1) or the slate (0); the switch happens at that stream's next keyframe.
+/// Asking for the slate opens its valve and has the encoder start with a keyframe.
 static inline void cascade_splice_want(CascadeSplice *splice, int live) {
     __atomic_store_n(&splice->wanted, live ? 1 : 0, __ATOMIC_RELEASE);
+    if (live) return;
+    g_object_set(splice->gate, "drop", FALSE, NULL);
+    GstStructure *request = gst_structure_new("GstForceKeyUnit", "running-time", GST_TYPE_CLOCK_TIME, GST_CLOCK_TIME_NONE,
+        "all-headers", G_TYPE_BOOLEAN, TRUE, "count", G_TYPE_UINT, 0, NULL);
+    gst_pad_send_event(splice->encoder_src, gst_event_new_custom(GST_EVENT_CUSTOM_UPSTREAM, request));
 }
 
 /// What the halls are shown now: 1 live, 0 slate.

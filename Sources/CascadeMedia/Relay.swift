@@ -73,7 +73,7 @@ final class Relay {
         }
         bridge = spec.passThrough == true ? cascade_bridge_new() : nil
         if bridge != nil {
-            splice = output.withElement { cascade_splice_new($0, RelayRecipes.videoSelector, RelayRecipes.audioSelector) }
+            splice = output.withElement { cascade_splice_new($0, RelayRecipes.videoSelector, RelayRecipes.audioSelector, RelayRecipes.slateGate, RelayRecipes.slateEncoder) }
         }
         _ = listener.attach(to: output, element: RelayRecipes.listenerSink)
         _ = output.withElement { cascade_watch_flow($0, "fanout", produced) }

@@ -78,6 +78,8 @@ enum RelayRecipes {
     static let liveVideo = "vlive"
     static let liveAudio = "alive"
     static let inputAudio = "ain"
+    static let slateGate = "slategate"
+    static let slateEncoder = "slateenc"
     private static let h264 = "video/x-h264,stream-format=byte-stream,alignment=au"
     private static let adts = "audio/mpeg,mpegversion=4,stream-format=adts"
 
@@ -94,15 +96,16 @@ enum RelayRecipes {
 
     /// The output of a pass-through hop: the live H.264 and AAC as they came, or an encoded slate
     /// (with silence) while the link above is down, switched at keyframes, muxed again and fanned out.
-    /// The slate's keyframe every half second bounds how long a switch to it waits.
+    /// The slate's keyframe every half second bounds how long a switch to it waits; while the halls see
+    /// the live stream the slate is not encoded at all (its valve is shut).
     static func passThroughOutput(_ spec: RelaySpec, udpClients: [String]) -> String {
         let canvas = spec.canvas
         // Latency set explicitly: by default a live appsrc reports a maximum of 0, which fails the muxer's
         // latency query against the AAC encoder's minimum and leaves it waiting for every pad.
         let live = "is-live=true format=time min-latency=0 max-latency=-1 max-bytes=0 max-time=1000000000 leaky-type=downstream"
         return """
-        \(slatePicture(spec)) ! videoconvert ! video/x-raw,format=I420 \
-        ! x264enc tune=zerolatency speed-preset=superfast bitrate=\(min(canvas.videoKbps, 400)) key-int-max=\(max(canvas.framerate / 2, 1)) \
+        \(slatePicture(spec)) ! valve name=\(slateGate) drop=false ! videoconvert ! video/x-raw,format=I420 \
+        ! x264enc name=\(slateEncoder) tune=zerolatency speed-preset=superfast bitrate=\(min(canvas.videoKbps, 400)) key-int-max=\(max(canvas.framerate / 2, 1)) \
         ! h264parse ! \(h264) ! \(videoSelector).\(slatePad) \
         appsrc name=\(liveVideo) \(live) ! \(videoSelector).\(livePad) \
         input-selector name=\(videoSelector) sync-streams=false ! h264parse config-interval=-1 ! queue max-size-time=1000000000 ! mux. \
