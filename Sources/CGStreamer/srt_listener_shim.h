@@ -4,6 +4,10 @@
 // an appsink whose buffers are sent to every connected hall without blocking: a hall whose send
 // buffer is full loses that buffer alone.
 //
+// The listener's lock is only ever taken innermost: no libsrt call is made while it is held, since
+// libsrt calls the admission hook with its own locks held (holding ours around a send or a close could
+// deadlock against a hall's handshake).
+//
 // Events are queued as lines for the relay to read on its own schedule (the callbacks run on SRT
 // threads): "connecting\tSTREAMID\tADDRESS", "refused\tSTREAMID\tADDRESS", "added\tSTREAMID\tADDRESS",
 // "removed\tSTREAMID\tADDRESS".
@@ -32,6 +36,8 @@ typedef struct {
     GQueue events;
     GThread *acceptor;
     char *error;
+    /// The sockets the current buffer goes to; used by the sending thread alone.
+    GArray *sending;
 } CascadeSRTListener;
 
 static void cascade_srt_caller_free(gpointer data) {
@@ -60,12 +66,14 @@ static int cascade_srt_listener_admit(void *data, SRTSOCKET socket, int version,
     const char *id = stream_id ? stream_id : "";
     char *address = cascade_srt_peer(peer);
     g_mutex_lock(&listener->lock);
-    const char *passphrase = g_hash_table_lookup(listener->allowed, id);
-    gboolean allowed = passphrase != NULL && !listener->closing;
-    if (allowed && passphrase[0]) srt_setsockflag(socket, SRTO_PASSPHRASE, passphrase, (int)strlen(passphrase));
+    const char *found = g_hash_table_lookup(listener->allowed, id);
+    gboolean allowed = found != NULL && !listener->closing;
+    char *passphrase = allowed && found[0] ? g_strdup(found) : NULL;
     cascade_srt_listener_push(listener, allowed ? "connecting" : "refused", id, address);
     g_mutex_unlock(&listener->lock);
     g_free(address);
+    if (passphrase) srt_setsockflag(socket, SRTO_PASSPHRASE, passphrase, (int)strlen(passphrase));
+    g_free(passphrase);
     if (!allowed) srt_setrejectreason(socket, SRT_REJX_FORBIDDEN);
     return allowed ? 0 : -1;
 }
@@ -117,6 +125,7 @@ static inline CascadeSRTListener *cascade_srt_listener_new(int port, int latency
     g_mutex_init(&listener->lock);
     listener->allowed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     listener->callers = g_ptr_array_new_with_free_func(cascade_srt_caller_free);
+    listener->sending = g_array_new(FALSE, FALSE, sizeof(SRTSOCKET));
     g_queue_init(&listener->events);
     srt_startup();
     listener->socket = srt_create_socket();
@@ -153,21 +162,42 @@ static inline void cascade_srt_listener_allow(CascadeSRTListener *listener, cons
     g_mutex_unlock(&listener->lock);
 }
 
-static inline void cascade_srt_listener_drop(CascadeSRTListener *listener, guint index) {
+/// Takes the caller at `index` out of the list, reporting it; returns its socket for the caller of this
+/// function to close once the lock is released. Call with the lock held.
+static inline SRTSOCKET cascade_srt_listener_take(CascadeSRTListener *listener, guint index) {
     CascadeSRTCaller *caller = g_ptr_array_index(listener->callers, index);
-    srt_close(caller->socket);
+    SRTSOCKET socket = caller->socket;
     cascade_srt_listener_push(listener, "removed", caller->stream_id, caller->address);
     g_ptr_array_remove_index(listener->callers, index);
+    return socket;
 }
 
 /// Cuts every connection of `stream_id`.
 static inline void cascade_srt_listener_kick(CascadeSRTListener *listener, const char *stream_id) {
+    GArray *closing = g_array_new(FALSE, FALSE, sizeof(SRTSOCKET));
     g_mutex_lock(&listener->lock);
     for (guint i = listener->callers->len; i > 0; i--) {
         CascadeSRTCaller *caller = g_ptr_array_index(listener->callers, i - 1);
-        if (strcmp(caller->stream_id, stream_id) == 0) cascade_srt_listener_drop(listener, i - 1);
+        if (strcmp(caller->stream_id, stream_id) != 0) continue;
+        SRTSOCKET socket = cascade_srt_listener_take(listener, i - 1);
+        g_array_append_val(closing, socket);
     }
     g_mutex_unlock(&listener->lock);
+    for (guint i = 0; i < closing->len; i++) srt_close(g_array_index(closing, SRTSOCKET, i));
+    g_array_free(closing, TRUE);
+}
+
+/// Drops the caller on `socket` if it is still listed (it broke while being sent to), and closes it.
+static inline void cascade_srt_listener_drop_socket(CascadeSRTListener *listener, SRTSOCKET socket) {
+    g_mutex_lock(&listener->lock);
+    for (guint i = 0; i < listener->callers->len; i++) {
+        CascadeSRTCaller *caller = g_ptr_array_index(listener->callers, i);
+        if (caller->socket != socket) continue;
+        cascade_srt_listener_take(listener, i);
+        break;
+    }
+    g_mutex_unlock(&listener->lock);
+    srt_close(socket);
 }
 
 /// The next queued event line, or NULL; free with g_free.
@@ -180,37 +210,43 @@ static inline char *cascade_srt_listener_pop(CascadeSRTListener *listener) {
 
 /// The counters of the newest connection of `stream_id`; 0 when it is not connected.
 static inline int cascade_srt_listener_stats(CascadeSRTListener *listener, const char *stream_id, CascadeSRTStats *out) {
-    int found = 0;
+    SRTSOCKET socket = SRT_INVALID_SOCK;
     g_mutex_lock(&listener->lock);
-    for (guint i = listener->callers->len; i > 0 && !found; i--) {
+    for (guint i = listener->callers->len; i > 0 && socket == SRT_INVALID_SOCK; i--) {
         CascadeSRTCaller *caller = g_ptr_array_index(listener->callers, i - 1);
-        SRT_TRACEBSTATS perf;
-        if (strcmp(caller->stream_id, stream_id) != 0 || srt_bstats(caller->socket, &perf, 0) != 0) continue;
-        out->bytes_sent = perf.byteSentTotal;
-        out->packets_lost = perf.pktSndLossTotal;
-        out->packets_retransmitted = perf.pktRetransTotal;
-        out->rtt_ms = perf.msRTT;
-        out->send_rate_mbps = perf.mbpsSendRate;
-        found = 1;
+        if (strcmp(caller->stream_id, stream_id) == 0) socket = caller->socket;
     }
     g_mutex_unlock(&listener->lock);
-    return found;
+    SRT_TRACEBSTATS perf;
+    if (socket == SRT_INVALID_SOCK || srt_bstats(socket, &perf, 0) != 0) return 0;
+    out->bytes_sent = perf.byteSentTotal;
+    out->packets_lost = perf.pktSndLossTotal;
+    out->packets_retransmitted = perf.pktRetransTotal;
+    out->rtt_ms = perf.msRTT;
+    out->send_rate_mbps = perf.mbpsSendRate;
+    return 1;
 }
 
 /// Sends `data` to every connected hall, in SRT live-mode payloads; a broken connection is dropped.
+/// Called from the output's streaming thread only.
 static inline void cascade_srt_listener_send(CascadeSRTListener *listener, const guint8 *data, gsize size) {
     const gsize payload = 1316;
+    g_array_set_size(listener->sending, 0);
     g_mutex_lock(&listener->lock);
-    for (guint i = listener->callers->len; i > 0; i--) {
-        CascadeSRTCaller *caller = g_ptr_array_index(listener->callers, i - 1);
+    for (guint i = 0; i < listener->callers->len; i++) {
+        CascadeSRTCaller *caller = g_ptr_array_index(listener->callers, i);
+        g_array_append_val(listener->sending, caller->socket);
+    }
+    g_mutex_unlock(&listener->lock);
+    for (guint i = 0; i < listener->sending->len; i++) {
+        SRTSOCKET socket = g_array_index(listener->sending, SRTSOCKET, i);
         for (gsize offset = 0; offset < size; offset += payload) {
             int length = (int)MIN(payload, size - offset);
-            if (srt_sendmsg2(caller->socket, (const char *)data + offset, length, NULL) != SRT_ERROR) continue;
-            if (srt_getlasterror(NULL) != SRT_EASYNCSND) cascade_srt_listener_drop(listener, i - 1);
+            if (srt_sendmsg2(socket, (const char *)data + offset, length, NULL) != SRT_ERROR) continue;
+            if (srt_getlasterror(NULL) != SRT_EASYNCSND) cascade_srt_listener_drop_socket(listener, socket);
             break;
         }
     }
-    g_mutex_unlock(&listener->lock);
 }
 
 static GstFlowReturn cascade_srt_listener_on_sample(GstElement *appsink, gpointer data) {
@@ -244,10 +280,11 @@ static inline void cascade_srt_listener_free(CascadeSRTListener *listener) {
     g_mutex_unlock(&listener->lock);
     if (listener->socket != SRT_INVALID_SOCK) srt_close(listener->socket);
     if (listener->acceptor) g_thread_join(listener->acceptor);
-    g_mutex_lock(&listener->lock);
-    while (listener->callers->len > 0) cascade_srt_listener_drop(listener, listener->callers->len - 1);
-    g_mutex_unlock(&listener->lock);
+    for (guint i = 0; i < listener->callers->len; i++) {
+        srt_close(((CascadeSRTCaller *)g_ptr_array_index(listener->callers, i))->socket);
+    }
     g_ptr_array_free(listener->callers, TRUE);
+    g_array_free(listener->sending, TRUE);
     g_hash_table_destroy(listener->allowed);
     g_queue_clear_full(&listener->events, g_free);
     g_mutex_clear(&listener->lock);

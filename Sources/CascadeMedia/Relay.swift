@@ -75,6 +75,9 @@ final class Relay {
         if bridge != nil {
             splice = output.withElement { cascade_splice_new($0, RelayRecipes.videoSelector, RelayRecipes.audioSelector, RelayRecipes.slateGate, RelayRecipes.slateEncoder) }
         }
+        if bridge != nil, splice == nil {
+            throw MediaError(.startFailed, "the pass-through output has no slate switch")
+        }
         _ = listener.attach(to: output, element: RelayRecipes.listenerSink)
         _ = output.withElement { cascade_watch_flow($0, "fanout", produced) }
         for hall in spec.outputs { link(hall, announce: false) }
