@@ -11,17 +11,22 @@ import Testing
     static func configuration(advertisedHost: String) -> String {
         """
         relay: {ports: 9000-9010, advertisedHost: \(advertisedHost), width: 640, height: 360, framerate: 25, videoKbps: 800, lossAfterMs: 1000}
-        levels: [central, province, district]
-        units:
-          - {id: tw, name: "Trung ương", level: central}
-          - {id: tinh, name: "Tỉnh ủy", level: province, parent: tw}
-          - {id: h1, name: "Huyện 1", level: district, parent: tinh}
-          - {id: h2, name: "Huyện 2", level: district, parent: tinh}
-          - {id: h3, name: "Huyện 3", level: district, parent: tinh}
+        \(units(districts: ["h1", "h2", "h3"]))
         halls:
           - {id: hall-h1, name: "Hội trường Huyện 1", unit: h1, capacityKbps: 4000, latencyMs: 300, endpoint: {mode: srt-caller, streamId: hall-h1}}
           - {id: hall-h2, name: "Hội trường Huyện 2", unit: h2, capacityKbps: 4000, latencyMs: 300, endpoint: {mode: srt-caller, streamId: hall-h2}}
           - {id: hall-h3, name: "Hội trường Huyện 3", unit: h3, capacityKbps: 4000, latencyMs: 600, endpoint: {mode: srt-caller, streamId: hall-h3}}
+        """
+    }
+
+    /// The unit tree of the tests: the centre, one province and its districts.
+    static func units(districts: [String]) -> String {
+        """
+        levels: [central, province, district]
+        units:
+          - {id: tw, name: "Trung ương", level: central}
+          - {id: tinh, name: "Tỉnh ủy", level: province, parent: tw}
+        \(districts.enumerated().map { "  - {id: \($1), name: \"Huyện \($0 + 1)\", level: district, parent: tinh}" }.joined(separator: "\n"))
         """
     }
 

@@ -8,6 +8,7 @@ public final class NetworkLab: @unchecked Sendable {
     /// Address by site, on 10.77.0.0/24.
     public let addresses: [String: String]
     private let bridge = "casbr0"
+    private let sites: [String]
 
     /// Creates namespaces for `sites` (in order: .1, .2, …) and connects them.
     public init(sites: [String]) throws {
@@ -18,6 +19,7 @@ public final class NetworkLab: @unchecked Sendable {
         }
         self.namespaces = namespaces
         self.addresses = addresses
+        self.sites = sites
         tearDown()
         try run(["link", "add", bridge, "type", "bridge"])
         try run(["addr", "add", "10.77.0.254/24", "dev", bridge])
@@ -42,6 +44,12 @@ public final class NetworkLab: @unchecked Sendable {
     }
 
     deinit { tearDown() }
+
+    /// Cuts a site off the network (its cable pulled) or connects it again.
+    public func setLink(of site: String, up: Bool) throws {
+        guard let index = sites.firstIndex(of: site) else { throw TestFailure("no site \(site)") }
+        try run(["link", "set", "casv\(index)", up ? "up" : "down"])
+    }
 
     /// Starts a process inside a site's namespace.
     public func spawn(in site: String, _ arguments: [String]) throws -> Process {
