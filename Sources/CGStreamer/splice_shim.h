@@ -177,14 +177,6 @@ static GstPadProbeReturn cascade_splice_order_probe(GstPad *pad, GstPadProbeInfo
     return GST_PAD_PROBE_OK;
 }
 
-/// Serialized queries (allocation, drain) from the live appsrcs would travel through the selector to
-/// the muxer and wait there behind the slate's data: the appsrc stalls and the output with it.
-/// Encoded streams need no allocation, so they are answered "not handled" at the selector.
-static GstPadProbeReturn cascade_splice_query_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
-    GstQuery *query = GST_PAD_PROBE_INFO_QUERY(info);
-    return query && GST_QUERY_IS_SERIALIZED(query) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
-}
-
 static inline void cascade_splice_free(CascadeSplice *splice) {
     for (int i = 0; i < 2; i++) {
         if (splice->video_pads[i]) gst_object_unref(splice->video_pads[i]);
@@ -226,8 +218,6 @@ static inline CascadeSplice *cascade_splice_new(GstElement *pipeline, const char
     g_object_set(splice->video, "active-pad", splice->video_pads[0], NULL);
     g_object_set(splice->audio, "active-pad", splice->audio_pads[0], NULL);
     for (int i = 0; i < 2; i++) gst_pad_add_probe(splice->video_pads[i], GST_PAD_PROBE_TYPE_BUFFER, cascade_splice_probe, splice, NULL);
-    gst_pad_add_probe(splice->video_pads[1], GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, cascade_splice_query_probe, NULL, NULL);
-    gst_pad_add_probe(splice->audio_pads[1], GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, cascade_splice_query_probe, NULL, NULL);
     GstElement *selectors[2] = {splice->video, splice->audio};
     for (int i = 0; i < 2; i++) {
         splice->sent[i] = GST_CLOCK_TIME_NONE;

@@ -100,8 +100,8 @@ enum RelayRecipes {
     /// the live stream the slate is not encoded at all (its valve is shut).
     static func passThroughOutput(_ spec: RelaySpec, udpClients: [String]) -> String {
         let canvas = spec.canvas
-        // Latency set explicitly: by default a live appsrc reports a maximum of 0, which fails the muxer's
-        // latency query against the AAC encoder's minimum and leaves it waiting for every pad.
+        // Latency set explicitly: left at its defaults, the live appsrc made the audio selector's latency
+        // query fail ("minimum latency bigger than maximum latency") and the muxer's with it.
         let live = "is-live=true format=time min-latency=0 max-latency=-1 max-bytes=0 max-time=1000000000 leaky-type=downstream"
         return """
         \(slatePicture(spec)) ! valve name=\(slateGate) drop=false ! videoconvert ! video/x-raw,format=I420 \
