@@ -59,6 +59,22 @@ static inline int cascade_set_property(GstElement *pipeline, const char *element
     return 1;
 }
 
+/// Sets the string property `property` of the element named `element_name` to `value` as it is,
+/// with g_object_set: the value is never parsed (no quotes, escapes or structure syntax).
+/// Returns 1 when set, 0 when the element does not exist, -1 when it has no such string property.
+static inline int cascade_set_string_property(GstElement *pipeline, const char *element_name, const char *property, const char *value) {
+    GstElement *element = gst_bin_get_by_name(GST_BIN(pipeline), element_name);
+    if (!element) return 0;
+    GParamSpec *spec = g_object_class_find_property(G_OBJECT_GET_CLASS(element), property);
+    int result = -1;
+    if (spec && G_PARAM_SPEC_VALUE_TYPE(spec) == G_TYPE_STRING && (spec->flags & G_PARAM_WRITABLE)) {
+        g_object_set(G_OBJECT(element), property, value, NULL);
+        result = 1;
+    }
+    gst_object_unref(element);
+    return result;
+}
+
 /// One SRT connection's counters, from srtsink's `stats`.
 typedef struct {
     guint64 bytes_sent;

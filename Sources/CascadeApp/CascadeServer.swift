@@ -126,6 +126,7 @@ public enum CascadeServer {
         settings.advertisedHost = configuration.relay.advertisedHost
         settings.canvas = RelayCanvas(width: configuration.relay.width, height: configuration.relay.height, framerate: configuration.relay.framerate, videoKbps: configuration.relay.videoKbps)
         settings.lossAfterMs = configuration.relay.lossAfterMs
+        settings.multicastTTL = configuration.relay.multicastTTL
         return RelayService(supervisor: supervisor, ledger: database, halls: configuration.tree.halls, settings: settings, logger: logger)
     }
 

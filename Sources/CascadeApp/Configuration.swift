@@ -53,6 +53,8 @@ public struct RelayDefaults: Sendable {
     public var videoKbps = 2500
     /// Input silence before the slate, in milliseconds.
     public var lossAfterMs = 1000
+    /// Hops a LAN hall's multicast may cross (0 keeps it on this machine).
+    public var multicastTTL = 8
 }
 
 /// A `host:port` pair.

@@ -57,7 +57,7 @@ public enum ConfigurationLoader {
         if let percent = try recordingSection.int("freeSpaceFloorPercent", in: 0...100) { recording.freeSpaceFloorFraction = Double(percent) / 100 }
 
         let relaySection = try root.section("relay")
-        try relaySection.allowOnly(["ports", "advertisedHost", "width", "height", "framerate", "videoKbps", "lossAfterMs"])
+        try relaySection.allowOnly(["ports", "advertisedHost", "width", "height", "framerate", "videoKbps", "lossAfterMs", "multicastTTL"])
         var relay = RelayDefaults()
         if let ports = try relaySection.string("ports") {
             let bounds = ports.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -72,6 +72,7 @@ public enum ConfigurationLoader {
         if let framerate = try relaySection.int("framerate", in: 10...60) { relay.framerate = framerate }
         if let kbps = try relaySection.int("videoKbps", in: 200...20_000) { relay.videoKbps = kbps }
         if let loss = try relaySection.int("lossAfterMs", in: 200...10_000) { relay.lossAfterMs = loss }
+        if let ttl = try relaySection.int("multicastTTL", in: 0...255) { relay.multicastTTL = ttl }
 
         let levels = try root.strings("levels")
         var units: [CascadeCore.Unit] = []

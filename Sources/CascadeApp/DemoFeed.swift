@@ -11,7 +11,7 @@ public enum DemoFeed {
     /// Streams to `output` until SIGINT/SIGTERM (or `duration`), then ends the stream cleanly.
     public static func run(output: String, caption: String, duration: Duration?, logger: Logger) async throws {
         let address = try SRTAddress(parsing: output)
-        let pipeline = try Pipeline(description: PipelineRecipes.demoFeed(to: address, caption: caption))
+        let pipeline = try Pipeline(recipe: PipelineRecipes.demoFeed(to: address, caption: caption))
         defer { pipeline.close() }
         let (interrupts, interrupt) = AsyncStream.makeStream(of: Void.self)
         signal(SIGINT, SIG_IGN)

@@ -23,6 +23,8 @@ public actor RelayService: Service {
         public var passphrase: String
         /// Input silence before the slate.
         public var lossAfterMs = 1000
+        /// Hops a LAN hall's multicast may cross (0 keeps it on this machine).
+        public var multicastTTL = 8
         /// Waits before restarting a worker that ended, by attempt.
         public var restartBackoff: [Duration] = [.milliseconds(200), .seconds(1), .seconds(2), .seconds(4)]
         /// A worker that reports nothing for this long is killed and restarted.
@@ -123,7 +125,7 @@ public actor RelayService: Service {
         var spec = RelaySpec(
             relayId: "rl\(id)", source: source, title: title, canvas: settings.canvas,
             listener: RelayListener(port: listenerPort, passphrase: settings.passphrase, latencyMs: 200),
-            outputs: outputs, lossAfterMs: settings.lossAfterMs
+            outputs: outputs, lossAfterMs: settings.lossAfterMs, multicastTTL: settings.multicastTTL
         )
         if passThrough { spec.passThrough = true }
         active[id] = Active(spec: spec, meetingId: meetingId)

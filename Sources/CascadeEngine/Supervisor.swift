@@ -276,7 +276,7 @@ public actor Supervisor: Service {
                 if let relay = worker.spec.relay {
                     worker.channel?.send(WorkerCommand.startRelay(relay))
                 } else {
-                    worker.channel?.send(WorkerCommand.start(pipeline: worker.spec.pipeline, probes: worker.spec.probes, statisticsIntervalMs: interval))
+                    worker.channel?.send(WorkerCommand.start(recipe: worker.spec.pipeline, probes: worker.spec.probes, statisticsIntervalMs: interval))
                 }
             case .sendStop:
                 let timeout = stopTimeout ?? settings.stopTimeout

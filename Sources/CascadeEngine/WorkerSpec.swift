@@ -6,8 +6,9 @@ public struct WorkerSpec: Sendable {
     public var id: String
     /// What the pipeline is for, e.g. "relay", "recording", "test".
     public var purpose: String
-    /// The pipeline description, built by ``CascadeMedia/PipelineRecipes`` — never taken from a client.
-    public var pipeline: String
+    /// The pipeline, built by ``CascadeMedia/PipelineRecipes`` — never taken from a client; user text
+    /// only in its settings.
+    public var pipeline: PipelineRecipe
     /// Properties sampled with each statistics report.
     public var probes: [StatisticsProbe]
     /// How often statistics are reported; `nil` for never.
@@ -19,7 +20,7 @@ public struct WorkerSpec: Sendable {
     public var outlivesServer = false
 
     /// Creates a spec.
-    public init(id: String, purpose: String, pipeline: String, probes: [StatisticsProbe] = [], statisticsInterval: Duration? = nil) {
+    public init(id: String, purpose: String, pipeline: PipelineRecipe, probes: [StatisticsProbe] = [], statisticsInterval: Duration? = nil) {
         self.id = id
         self.purpose = purpose
         self.pipeline = pipeline
@@ -27,9 +28,14 @@ public struct WorkerSpec: Sendable {
         self.statisticsInterval = statisticsInterval
     }
 
+    /// A worker for a description of Cascade's own, with no user-supplied values (tests, fixtures).
+    public init(id: String, purpose: String, pipeline description: String, probes: [StatisticsProbe] = [], statisticsInterval: Duration? = nil) {
+        self.init(id: id, purpose: purpose, pipeline: PipelineRecipe(description), probes: probes, statisticsInterval: statisticsInterval)
+    }
+
     /// A relay hop's worker.
     public init(id: String, relay: RelaySpec) {
-        self.init(id: id, purpose: "relay", pipeline: "")
+        self.init(id: id, purpose: "relay", pipeline: PipelineRecipe(""))
         self.relay = relay
         outlivesServer = true
     }

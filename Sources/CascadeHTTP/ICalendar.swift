@@ -58,9 +58,22 @@ struct ICalendar {
         return String(format: "%04d%02d%02dT%02d%02d00", day.year, day.month, day.day, time.hour, time.minute)
     }
 
+    /// Every line break (CR LF, LF or a bare CR) becomes `\n`; other control characters are dropped,
+    /// so no text can end a property or start a component of its own.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
-            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\r\n", with: "\\n").replacingOccurrences(of: "\n", with: "\\n")
+        var result = String.UnicodeScalarView()
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            defer { previous = scalar }
+            switch scalar {
+            case "\\", ";", ",": result.append("\\"); result.append(scalar)
+            case "\r": result.append("\\"); result.append("n")
+            case "\n": if previous != "\r" { result.append("\\"); result.append("n") }
+            case "\t": result.append(" ")
+            default: if !FreeText.isControl(scalar) { result.append(scalar) }
+            }
+        }
+        return String(result)
     }
 
     /// Folds a line at 75 octets without splitting a UTF-8 character.

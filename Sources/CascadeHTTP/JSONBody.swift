@@ -1,3 +1,4 @@
+import CascadeCore
 import Foundation
 import Hummingbird
 
@@ -25,6 +26,7 @@ enum JSONBody {
         if let unknown = fields.keys.sorted().first(where: { !allowedFields.contains($0) }) {
             throw Problem.badRequest("unknown field \"\(unknown)\" (allowed: \(allowedFields.sorted().joined(separator: ", ")))", field: unknown)
         }
+        try checkText(fields, path: "")
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let DecodingError.typeMismatch(expected, context) {
@@ -38,6 +40,27 @@ enum JSONBody {
         } catch let DecodingError.dataCorrupted(context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw Problem.badRequest("field \"\(field)\": \(context.debugDescription)", field: field)
+        }
+    }
+
+    /// Fields whose text may span lines.
+    static let multilineFields: Set<String> = ["notes"]
+
+    /// Refuses, with a 422 naming the field, any string in the body that holds a control character or
+    /// is too long (``FreeText``): such text would reach slates, calendar feeds and the audit log.
+    private static func checkText(_ value: Any, path: String) throws {
+        switch value {
+        case let text as String:
+            let name = path.split(separator: ".").last.map(String.init) ?? path
+            if let problem = FreeText.problem(in: text, multiline: multilineFields.contains(name)) {
+                throw Problem.unprocessable("field \"\(path)\" \(problem)", field: path)
+            }
+        case let object as [String: Any]:
+            for (key, item) in object { try checkText(item, path: path.isEmpty ? key : "\(path).\(key)") }
+        case let array as [Any]:
+            for (index, item) in array.enumerated() { try checkText(item, path: "\(path)[\(index)]") }
+        default:
+            break
         }
     }
 

@@ -56,6 +56,21 @@ public final class Pipeline: Sendable {
         }
     }
 
+    /// Parses the recipe's description, then sets each of its values on its named element; throws
+    /// ``MediaError`` when the description does not parse or a setting names no such element or string property.
+    public convenience init(recipe: PipelineRecipe) throws(MediaError) {
+        try self.init(description: recipe.description)
+        for setting in recipe.settings {
+            let result = withElement { cascade_set_string_property($0, setting.element, setting.property, setting.value) }
+            guard result == 1 else {
+                close()
+                throw MediaError(.invalidPipeline, result == 0
+                    ? "the pipeline has no element named \(setting.element)"
+                    : "element \(setting.element) has no writable string property \(setting.property)")
+            }
+        }
+    }
+
     deinit { close() }
 
     /// Sets the pipeline playing; throws if an element refuses (the bus then carries the reason).

@@ -65,7 +65,7 @@ final class Relay {
             let description = spec.passThrough == true
                 ? RelayRecipes.passThroughOutput(spec, udpClients: udpClients)
                 : RelayRecipes.output(spec, udpClients: udpClients)
-            output = try Pipeline(description: description)
+            output = try Pipeline(recipe: description)
         } catch {
             flow.deallocate()
             produced.deallocate()
@@ -251,7 +251,7 @@ final class Relay {
             } else if let retryAt = link.legRetryAt, now >= retryAt {
                 link.legRetryAt = nil
                 do {
-                    let leg = try Pipeline(description: RelayRecipes.callLeg(spec, streamId: streamId, hallURI: uri))
+                    let leg = try Pipeline(recipe: RelayRecipes.callLeg(spec, streamId: streamId, hallURI: uri))
                     try leg.play()
                     link.leg = leg
                 } catch {
@@ -272,7 +272,7 @@ final class Relay {
     private func buildInput() {
         inputBuiltAt = .now
         do {
-            let pipeline = try Pipeline(description: isPassThrough
+            let pipeline = try Pipeline(recipe: isPassThrough
                 ? RelayRecipes.passThroughInput(spec, source: source)
                 : RelayRecipes.input(spec, source: source))
             _ = pipeline.withElement { cascade_watch_flow($0, RelayRecipes.inputWatch, flow) }

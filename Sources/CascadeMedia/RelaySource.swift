@@ -60,52 +60,65 @@ public enum RelaySource: Sendable, Hashable {
         }
     }
 
-    /// The source element(s) of the input pipeline, ending in MPEG-TS, RTSP payloads or raw media.
-    var decodingHead: String {
+    /// The name of the element that receives the source; its `uri` (or `location`) is set after parsing.
+    static let feedElement = "feed"
+
+    /// The source's address, set on ``feedElement`` after parsing: the URI never enters a description.
+    private var feedSettings: [ElementSetting] {
         switch self {
-        case .rtsp(let uri): "uridecodebin uri=\(PipelineRecipes.quoted(uri)) name=src"
-        case .demo: ""
-        case .srt, .udp, .rtp: "\(transportStreamHead) ! queue max-size-time=1000000000 ! decodebin name=src"
+        case .srt(let address): [ElementSetting(element: Self.feedElement, property: "uri", value: address.uri)]
+        case .rtsp(let uri): [ElementSetting(element: Self.feedElement, property: "location", value: uri)]
+        case .udp, .rtp, .demo: []
+        }
+    }
+
+    /// The source element(s) of the input pipeline, ending in MPEG-TS, RTSP payloads or raw media.
+    var decodingHead: PipelineRecipe {
+        switch self {
+        case .rtsp(let uri): PipelineRecipe("uridecodebin name=src", settings: [ElementSetting(element: "src", property: "uri", value: uri)])
+        case .demo: PipelineRecipe("")
+        case .srt, .udp, .rtp: transportStreamHead.replacingDescription { "\($0) ! queue max-size-time=1000000000 ! decodebin name=src" }
         }
     }
 
     /// The source as MPEG-TS, for a pass-through hop; `nil` for sources that are not MPEG-TS (RTSP, demo).
-    var transportStream: String? {
+    /// Hosts and ports of UDP and RTP sources are validated numbers (an IPv4 address and a port).
+    var transportStream: PipelineRecipe? {
         switch self {
-        case .srt(let address): "srtsrc uri=\(PipelineRecipes.quoted(address.uri))"
-        case .udp(let host, let port): "udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 ! video/mpegts"
+        case .srt: PipelineRecipe("srtsrc name=\(Self.feedElement)", settings: feedSettings)
+        case .udp(let host, let port): PipelineRecipe("udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 ! video/mpegts")
         case .rtp(let host, let port):
-            "udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 "
-                + "caps=\"application/x-rtp,media=video,clock-rate=90000,encoding-name=MP2T,payload=33\" ! rtpjitterbuffer latency=200 ! rtpmp2tdepay"
+            PipelineRecipe("udpsrc address=\(host) port=\(port) auto-multicast=true buffer-size=2097152 "
+                + "caps=\"application/x-rtp,media=video,clock-rate=90000,encoding-name=MP2T,payload=33\" ! rtpjitterbuffer latency=200 ! rtpmp2tdepay")
         case .rtsp, .demo: nil
         }
     }
 
     /// ``transportStream``, or nothing for sources that are not MPEG-TS.
-    var transportStreamHead: String { transportStream ?? "" }
+    var transportStreamHead: PipelineRecipe { transportStream ?? PipelineRecipe("") }
 
     /// The elements that take the source apart into parsed H.264 and AAC for a recorder's
     /// `parts.video` and `parts.audio_0`, without decoding.
-    var recordingHead: String {
+    var recordingHead: PipelineRecipe {
         let fromTransportStream = """
             tsdemux name=demux \
             demux. ! video/x-h264 ! queue max-size-time=3000000000 ! h264parse ! parts.video \
             demux. ! audio/mpeg ! queue max-size-time=3000000000 ! aacparse ! parts.audio_0
             """
         switch self {
-        case .srt(let address):
+        case .srt:
             // A recorder lets a lost source end it: the service records the gap and starts a new part.
-            return "srtsrc uri=\(PipelineRecipes.quoted(address.uri)) auto-reconnect=false ! \(fromTransportStream)"
+            return PipelineRecipe("srtsrc name=\(Self.feedElement) auto-reconnect=false ! \(fromTransportStream)", settings: feedSettings)
         case .udp, .rtp:
-            return "\(transportStreamHead) ! \(fromTransportStream)"
-        case .rtsp(let uri):
-            return """
-            rtspsrc location=\(PipelineRecipes.quoted(uri)) latency=200 name=src \
-            src. ! application/x-rtp,media=video,encoding-name=H264 ! rtph264depay ! queue max-size-time=3000000000 ! h264parse ! parts.video \
-            src. ! application/x-rtp,media=audio,encoding-name=MPEG4-GENERIC ! rtpmp4gdepay ! queue max-size-time=3000000000 ! aacparse ! parts.audio_0
-            """
+            return transportStreamHead.replacingDescription { "\($0) ! \(fromTransportStream)" }
+        case .rtsp:
+            return PipelineRecipe("""
+            rtspsrc name=\(Self.feedElement) latency=200 \
+            \(Self.feedElement). ! application/x-rtp,media=video,encoding-name=H264 ! rtph264depay ! queue max-size-time=3000000000 ! h264parse ! parts.video \
+            \(Self.feedElement). ! application/x-rtp,media=audio,encoding-name=MPEG4-GENERIC ! rtpmp4gdepay ! queue max-size-time=3000000000 ! aacparse ! parts.audio_0
+            """, settings: feedSettings)
         case .demo:
-            return ""
+            return PipelineRecipe("")
         }
     }
 

@@ -18,9 +18,12 @@ public struct RelaySpec: Sendable, Hashable, Codable {
     /// A hop below the root: pass the (already normalised) MPEG-TS through without decoding; no slate
     /// of its own (the root's slate reaches it through the stream).
     public var passThrough: Bool?
+    /// Hops the LAN halls' multicast may cross; `nil` (specs saved before it existed) means 8.
+    public var multicastTTL: Int?
 
     /// Creates a spec.
-    public init(relayId: String, source: String, title: String, canvas: RelayCanvas, listener: RelayListener, outputs: [RelayOutput], lossAfterMs: Int = 1000) {
+    public init(relayId: String, source: String, title: String, canvas: RelayCanvas, listener: RelayListener, outputs: [RelayOutput], lossAfterMs: Int = 1000, multicastTTL: Int = 8) {
+        self.multicastTTL = multicastTTL
         self.relayId = relayId
         self.source = source
         self.title = title

@@ -28,7 +28,8 @@ public struct StatisticsProbe: Sendable, Hashable, Codable {
 /// What the supervisor tells a worker.
 public enum WorkerCommand: Sendable, Hashable {
     /// Build and play this pipeline; report statistics every `statisticsIntervalMs` (0: never).
-    case start(pipeline: String, probes: [StatisticsProbe], statisticsIntervalMs: Int)
+    /// User-supplied values travel in the recipe's settings, never in its description.
+    case start(recipe: PipelineRecipe, probes: [StatisticsProbe], statisticsIntervalMs: Int)
     /// Send end-of-stream and exit once it reaches the sinks, or after `timeoutMs` with an error.
     case stop(timeoutMs: Int)
     /// Read one property now; answered by a ``WorkerReport/reply(requestId:value:)``.
@@ -66,7 +67,7 @@ public enum WorkerReport: Sendable, Hashable {
 }
 
 extension WorkerCommand: Codable {
-    private enum Keys: String, CodingKey { case type, pipeline, probes, statisticsIntervalMs, timeoutMs, requestId, element, property, relay, hall, hallId }
+    private enum Keys: String, CodingKey { case type, pipeline, settings, probes, statisticsIntervalMs, timeoutMs, requestId, element, property, relay, hall, hallId }
 
     /// Decodes `{"type": …, …}`.
     public init(from decoder: any Decoder) throws {
@@ -74,7 +75,10 @@ extension WorkerCommand: Codable {
         switch try c.decode(String.self, forKey: .type) {
         case "start":
             self = .start(
-                pipeline: try c.decode(String.self, forKey: .pipeline),
+                recipe: PipelineRecipe(
+                    try c.decode(String.self, forKey: .pipeline),
+                    settings: try c.decodeIfPresent([ElementSetting].self, forKey: .settings) ?? []
+                ),
                 probes: try c.decodeIfPresent([StatisticsProbe].self, forKey: .probes) ?? [],
                 statisticsIntervalMs: try c.decodeIfPresent(Int.self, forKey: .statisticsIntervalMs) ?? 0
             )
@@ -97,9 +101,10 @@ extension WorkerCommand: Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         switch self {
-        case .start(let pipeline, let probes, let interval):
+        case .start(let recipe, let probes, let interval):
             try c.encode("start", forKey: .type)
-            try c.encode(pipeline, forKey: .pipeline)
+            try c.encode(recipe.description, forKey: .pipeline)
+            try c.encode(recipe.settings, forKey: .settings)
             try c.encode(probes, forKey: .probes)
             try c.encode(interval, forKey: .statisticsIntervalMs)
         case .stop(let timeout):

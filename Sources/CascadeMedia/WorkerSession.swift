@@ -41,10 +41,10 @@ struct WorkerSession {
     /// Applies a command; returns the pipeline when one was just started, so its events get forwarded.
     mutating func handle(_ command: WorkerCommand, logger: Logger) -> Pipeline? {
         switch command {
-        case .start(let description, let probes, let intervalMs):
+        case .start(let recipe, let probes, let intervalMs):
             guard pipeline == nil else { return nil }
             do {
-                let started = try Pipeline(description: description)
+                let started = try Pipeline(recipe: recipe)
                 pipeline = started
                 self.probes = probes
                 statisticsInterval = intervalMs > 0 ? .milliseconds(intervalMs) : nil

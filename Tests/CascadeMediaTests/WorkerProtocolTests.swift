@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct WorkerProtocolTests {
     @Test(arguments: [
-        WorkerCommand.start(pipeline: "videotestsrc ! fakesink", probes: [StatisticsProbe(element: "sink", property: "stats")], statisticsIntervalMs: 1000),
+        WorkerCommand.start(recipe: PipelineRecipe("videotestsrc ! textoverlay name=t ! fakesink", settings: [ElementSetting(element: "t", property: "text", value: "A\" ! filesink location=x \\")]), probes: [StatisticsProbe(element: "sink", property: "stats")], statisticsIntervalMs: 1000),
         .stop(timeoutMs: 5000),
         .query(requestId: 7, element: "sink", property: "stats"),
     ])
