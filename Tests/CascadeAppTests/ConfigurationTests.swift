@@ -33,6 +33,20 @@ import Testing
         #expect(configuration.zone.identifier == "Asia/Ho_Chi_Minh")
     }
 
+    @Test("the demo sends nothing off the machine it runs on")
+    func demoConfigurationStaysLocal() throws {
+        let configuration = try ConfigurationLoader.load(path: TestPaths.demoConfiguration, environment: [:])
+        #expect(configuration.relay.advertisedHost == "127.0.0.1")
+        #expect(configuration.relay.multicastTTL == 0)
+        for hall in configuration.tree.halls {
+            switch hall.endpoint {
+            case .srtListener(let host, _): #expect(host == "127.0.0.1", "\(hall.id) calls \(host)")
+            case .udpMulticast: #expect(configuration.relay.multicastTTL == 0, "\(hall.id)'s multicast would leave the machine")
+            case .srtCaller: break
+            }
+        }
+    }
+
     @Test func environmentOverridesTheSRTPassphrase() throws {
         let path = try Self.write(Self.base + "\nmedia: {srtPassphrase: from-the-file-123}\n")
         #expect(try ConfigurationLoader.load(path: path, environment: [:]).srtPassphrase == "from-the-file-123")
