@@ -9,6 +9,8 @@ public struct UnitTree: Sendable {
     public let units: [Unit]
     /// Halls in configuration order.
     public let halls: [Hall]
+    /// The one unit without a parent (the central site), wherever it is listed.
+    public let rootUnitId: String
     private let unitsById: [String: Unit]
     private let childrenById: [String: [String]]
     private let hallsById: [String: Hall]
@@ -19,6 +21,8 @@ public struct UnitTree: Sendable {
         self.levels = levels
         self.units = units
         self.halls = halls
+        // validate(...) guarantees exactly one unit without a parent.
+        rootUnitId = units.first { $0.parentId == nil }?.id ?? ""
         var byId: [String: Unit] = [:]
         var children: [String: [String]] = [:]
         for unit in units {

@@ -71,13 +71,17 @@ struct RecordingRoutes {
             case (let given?, nil):
                 source = given
             case (nil, let relayText?):
-                guard relayText.hasPrefix("rl"), let relayId = Int64(relayText.dropFirst(2)), let relays = dependencies.relays else {
-                    throw Problem.unprocessable("no relay \(relayText)", field: "relayId")
+                // Scope is checked on the relay itself, before any tap is opened; the recording belongs
+                // to the relay's meeting, whatever the caller says beside it.
+                let relay = try operableRelay(relayText, principal)
+                if let given = body.meetingId, given != relay.meetingId {
+                    throw Problem.unprocessable("relay \(relayText) belongs to \(relay.meetingId.map { "meeting \($0)" } ?? "no meeting"); leave meetingId out", field: "meetingId")
                 }
+                meetingId = relay.meetingId
+                try authorizeMeeting(meetingId, principal)
+                guard let relays = dependencies.relays else { throw Problem.unprocessable("no relay \(relayText)", field: "relayId") }
                 do {
-                    let tap = try await relays.tap(relayId)
-                    source = tap.url
-                    meetingId = meetingId ?? tap.meetingId
+                    source = try await relays.tap(relay.id).url
                 } catch {
                     throw Problem.unprocessable("\(error)", field: "relayId")
                 }
@@ -90,14 +94,7 @@ struct RecordingRoutes {
                 guard (5...14_400).contains(seconds) else { throw Problem.unprocessable("partSeconds must be 5–14400", field: "partSeconds") }
                 return seconds
             } ?? dependencies.defaultPartSeconds
-            if let meetingId {
-                guard let reference = MeetingReference(meetingId), let meeting = try dependencies.database.meeting(reference) else {
-                    throw Problem.unprocessable("no meeting \(meetingId)", field: "meetingId")
-                }
-                try dependencies.authorize(principal, .operateMedia, onUnit: meeting.details.organiserUnitId)
-            } else {
-                try dependencies.authorize(principal, .operateMedia, onUnit: dependencies.policy.tree.units.first?.id)
-            }
+            if body.relayId == nil { try authorizeMeeting(meetingId, principal) }
             let id: Int64
             do {
                 id = try await service().start(source: source, meetingId: meetingId, partSeconds: partSeconds, actor: principal.name)
@@ -125,7 +122,7 @@ struct RecordingRoutes {
         group.delete("recordings/:id") { _, context in
             let principal = try context.requirePrincipal()
             let recording = try visibleRecording(try context.parameters.require("id"), principal)
-            try dependencies.authorize(principal, .operateMedia)
+            try authorizeMeeting(recording.meetingId, principal)
             try await service().stop(recording.id, actor: principal.name)
             return try JSONResponse.make(RecordingView(try self.recording(recording.id)))
         }
@@ -177,6 +174,34 @@ struct RecordingRoutes {
             }
             try await writer.finish(nil)
         })
+    }
+
+    /// Refuses unless `principal` operates media for the meeting's organiser (or, for a recording of
+    /// no meeting, for the whole tree). A meeting outside the caller's subtree answers like a missing one.
+    private func authorizeMeeting(_ meetingId: String?, _ principal: Principal) throws {
+        guard let meetingId else {
+            try dependencies.authorize(principal, .operateMedia, onUnit: dependencies.policy.tree.rootUnitId)
+            return
+        }
+        guard let reference = MeetingReference(meetingId), let meeting = try dependencies.database.meeting(reference),
+              meetings.isVisible(meeting, to: principal) else {
+            throw Problem.unprocessable("no meeting \(meetingId)", field: "meetingId")
+        }
+        try dependencies.authorize(principal, .operateMedia, onUnit: meeting.details.organiserUnitId)
+    }
+
+    /// The relay named `text`, if the caller may see it and operates the media of every hall it serves.
+    private func operableRelay(_ text: String, _ principal: Principal) throws -> RelaySummary {
+        guard text.hasPrefix("rl"), let id = Int64(text.dropFirst(2)), let relay = try dependencies.database.relay(id) else {
+            throw Problem.unprocessable("no relay \(text)", field: "relayId")
+        }
+        let tree = dependencies.policy.tree
+        let units = relay.halls.filter { $0.removedAt == nil }.compactMap { tree.hall($0.hallId)?.unitId }
+        guard principal.scopeUnitId == nil || units.contains(where: { dependencies.policy.canSee(principal, unit: $0) }) else {
+            throw Problem.unprocessable("no relay \(text)", field: "relayId")
+        }
+        for unit in units { try dependencies.authorize(principal, .operateMedia, onUnit: unit) }
+        return relay
     }
 
     private func service() throws -> RecordingService {

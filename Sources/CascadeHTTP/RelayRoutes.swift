@@ -8,6 +8,7 @@ import ServiceLifecycle
 /// `/api/v1/relays`: technicians start relays to halls, add and remove halls live, watch and stop them.
 struct RelayRoutes {
     let dependencies: HTTPDependencies
+    let meetings: MeetingRoutes
 
     struct NewRelay: Decodable {
         var source: String?
@@ -48,7 +49,9 @@ struct RelayRoutes {
             var downstreamUnitIds: [String]
         }
 
-        init(_ summary: RelaySummary, live: RelayLive?, tree: UnitTree) {
+        /// `mayOperate` says for a hall whether the caller operates its media: only then does its
+        /// `access` (the URL with the SRT passphrase) appear.
+        init(_ summary: RelaySummary, live: RelayLive?, tree: UnitTree, mayOperate: (String) -> Bool) {
             id = "rl\(summary.id)"
             meetingId = summary.meetingId
             source = summary.source
@@ -59,7 +62,7 @@ struct RelayRoutes {
             reason = summary.reason
             createdBy = summary.createdBy
             halls = summary.halls
-            access = live?.halls
+            access = live?.halls.filter { mayOperate($0.hallId) }
             restarts = live?.restarts
             pid = live?.pid
             statistics = live?.statistics
@@ -84,9 +87,12 @@ struct RelayRoutes {
             for hallId in hallIds { try authorizeHall(hallId, principal) }
             var title = body.title ?? "Hội nghị trực tuyến"
             if let meetingId = body.meetingId {
-                guard let reference = MeetingReference(meetingId), let meeting = try dependencies.database.meeting(reference) else {
+                // A meeting outside the caller's subtree answers exactly like one that does not exist.
+                guard let reference = MeetingReference(meetingId), let meeting = try dependencies.database.meeting(reference),
+                      meetings.isVisible(meeting, to: principal) else {
                     throw Problem.unprocessable("no meeting \(meetingId)", field: "meetingId")
                 }
+                try dependencies.authorize(principal, .operateMedia, onUnit: meeting.details.organiserUnitId)
                 if body.title == nil { title = meeting.details.title }
             }
             let started: (id: Int64, halls: [HallAccess])
@@ -95,7 +101,7 @@ struct RelayRoutes {
             } catch {
                 throw problem(error)
             }
-            var response = try JSONResponse.make(try await view(started.id), status: .created)
+            var response = try JSONResponse.make(try await view(started.id, for: principal), status: .created)
             response.headers[.location] = "/api/v1/relays/rl\(started.id)"
             return response
         }
@@ -104,14 +110,14 @@ struct RelayRoutes {
             try dependencies.authorize(principal, .readMeetings)
             var views: [RelayView] = []
             for summary in try dependencies.database.relays() where isVisible(summary, to: principal) {
-                views.append(RelayView(summary, live: await dependencies.relays?.live(summary.id), tree: dependencies.policy.tree))
+                views.append(RelayView(summary, live: await dependencies.relays?.live(summary.id), tree: dependencies.policy.tree, mayOperate: mayOperate(principal)))
             }
             return try JSONResponse.make(views)
         }
         group.get("relays/:id") { _, context in
             let principal = try context.requirePrincipal()
             let summary = try visibleRelay(try context.parameters.require("id"), principal)
-            return try JSONResponse.make(try await view(summary.id))
+            return try JSONResponse.make(try await view(summary.id, for: principal))
         }
         group.delete("relays/:id") { _, context in
             let principal = try context.requirePrincipal()
@@ -123,7 +129,7 @@ struct RelayRoutes {
             } catch {
                 throw problem(error)
             }
-            return try JSONResponse.make(try await view(summary.id))
+            return try JSONResponse.make(try await view(summary.id, for: principal))
         }
         group.post("relays/:id/halls") { request, context in
             let principal = try context.requirePrincipal()
@@ -151,7 +157,7 @@ struct RelayRoutes {
             } catch {
                 throw problem(error)
             }
-            return try JSONResponse.make(try await view(summary.id))
+            return try JSONResponse.make(try await view(summary.id, for: principal))
         }
         group.get("events") { _, context in
             let principal = try context.requirePrincipal()
@@ -200,9 +206,18 @@ struct RelayRoutes {
         })
     }
 
-    private func view(_ id: Int64) async throws -> RelayView {
+    private func view(_ id: Int64, for principal: Principal) async throws -> RelayView {
         guard let summary = try dependencies.database.relay(id) else { throw Problem.notFound("no relay rl\(id)") }
-        return RelayView(summary, live: await dependencies.relays?.live(id), tree: dependencies.policy.tree)
+        return RelayView(summary, live: await dependencies.relays?.live(id), tree: dependencies.policy.tree, mayOperate: mayOperate(principal))
+    }
+
+    /// Whether `principal` operates the media of a hall (and so may see its URL and passphrase).
+    private func mayOperate(_ principal: Principal) -> (String) -> Bool {
+        let policy = dependencies.policy
+        return { hallId in
+            guard let hall = policy.tree.hall(hallId) else { return false }
+            return policy.decide(principal, .operateMedia, onUnit: hall.unitId) == .allowed
+        }
     }
 
     private func service() throws -> RelayService {

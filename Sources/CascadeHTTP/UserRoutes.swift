@@ -38,14 +38,16 @@ struct UserRoutes {
                 throw Problem.unprocessable("unit \(unitId) is not in the configured tree", field: "unitId")
             }
             // A scoped administrator may only create users inside their own subtree.
-            try dependencies.authorize(principal, .manageUsers, onUnit: body.unitId ?? dependencies.policy.tree.units.first?.id)
+            try dependencies.authorize(principal, .manageUsers, onUnit: body.unitId ?? dependencies.policy.tree.rootUnitId)
             let password = Secrets.password()
             let user = try dependencies.database.createUser(name: body.name, role: role, unitId: body.unitId, password: password, actor: principal.name)
             return try JSONResponse.make(CreatedUser(user: user, password: password), status: .created)
         }
         group.get("audit") { request, context in
             let principal = try context.requirePrincipal()
-            try dependencies.authorize(principal, .readAudit)
+            // Entries carry no unit (sign-ins, users, every unit's meetings): only an administrator of
+            // the whole tree reads them.
+            try dependencies.authorize(principal, .readAudit, onUnit: dependencies.policy.tree.rootUnitId)
             let query = request.uri.queryParameters
             let limitText = query.get("limit") ?? "100"
             guard let limit = Int(limitText), (1...1000).contains(limit) else {

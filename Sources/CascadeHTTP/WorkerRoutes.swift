@@ -16,12 +16,12 @@ struct WorkerRoutes {
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("workers") { _, context in
             let principal = try context.requirePrincipal()
-            try dependencies.authorize(principal, .readWorkers)
+            try dependencies.authorize(principal, .readWorkers, onUnit: dependencies.policy.tree.rootUnitId)
             return try JSONResponse.make(await dependencies.supervisor.snapshots())
         }
         group.post("demo-feeds") { request, context in
             let principal = try context.requirePrincipal()
-            try dependencies.authorize(principal, .operateMedia, onUnit: dependencies.policy.tree.units.first?.id)
+            try dependencies.authorize(principal, .operateMedia, onUnit: dependencies.policy.tree.rootUnitId)
             let body = try await JSONBody.decode(NewDemoFeed.self, from: request, allowedFields: ["output", "caption"])
             let address: SRTAddress
             do {
@@ -43,7 +43,7 @@ struct WorkerRoutes {
         }
         group.get("workers/:id") { _, context in
             let principal = try context.requirePrincipal()
-            try dependencies.authorize(principal, .readWorkers)
+            try dependencies.authorize(principal, .readWorkers, onUnit: dependencies.policy.tree.rootUnitId)
             let id = try context.parameters.require("id")
             guard let snapshot = await dependencies.supervisor.snapshots().first(where: { $0.id == id }) else {
                 throw Problem.notFound("no worker \(id)")
@@ -52,7 +52,7 @@ struct WorkerRoutes {
         }
         group.delete("workers/:id") { _, context in
             let principal = try context.requirePrincipal()
-            try dependencies.authorize(principal, .operateMedia, onUnit: dependencies.policy.tree.units.first?.id)
+            try dependencies.authorize(principal, .operateMedia, onUnit: dependencies.policy.tree.rootUnitId)
             let id = try context.parameters.require("id")
             let outcome: WorkerOutcome
             do {

@@ -1,3 +1,4 @@
+import CascadeCore
 import Foundation
 import GRDB
 
@@ -38,7 +39,12 @@ extension AppDatabase {
 extension AuditEntryRecord {
     /// Appends within the caller's transaction, so the entry lands with the change it describes.
     static func append(_ db: Database, actor: String, action: String, target: String?, details: String?) throws {
-        var record = AuditEntryRecord(id: nil, at: Date(), actor: actor, action: action, target: target, details: details)
+        // Names come from outside (a failed sign-in records whatever name was tried): no control
+        // character may cut an entry short or fake a line, and no name may fill the log.
+        var record = AuditEntryRecord(
+            id: nil, at: Date(), actor: FreeText.sanitisedForLog(actor, limit: 100), action: action,
+            target: target.map { FreeText.sanitisedForLog($0, limit: 200) }, details: details.map { FreeText.sanitisedForLog($0, limit: 1000) }
+        )
         try record.insert(db)
     }
 }

@@ -39,14 +39,24 @@ public final class AppDatabase: Sendable {
         }
     }
 
-    /// Opens `cascade.sqlite` inside `dataDirectory`, creating the directory if needed.
+    /// Opens `cascade.sqlite` inside `dataDirectory`, creating the directory if needed. The directory
+    /// (mode 0700) and the database with its WAL and shared-memory files (0600) are the server's
+    /// user's alone, also when an older Cascade left them readable by others.
     public static func open(dataDirectory: String, passwordCost: UInt8 = 12) throws(StoreError) -> AppDatabase {
+        let path = (dataDirectory as NSString).appendingPathComponent("cascade.sqlite")
+        let files = FileManager.default
         do {
-            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+            try files.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dataDirectory)
+            if !files.fileExists(atPath: path) { _ = files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) }
         } catch {
             throw StoreError(.unavailable, "cannot create the data directory \(dataDirectory): \(error.localizedDescription)")
         }
-        return try AppDatabase(path: (dataDirectory as NSString).appendingPathComponent("cascade.sqlite"), passwordCost: passwordCost)
+        let database = try AppDatabase(path: path, passwordCost: passwordCost)
+        for suffix in ["", "-wal", "-shm"] where files.fileExists(atPath: path + suffix) {
+            try? files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path + suffix)
+        }
+        return database
     }
 
     /// The database's condition, for /healthz.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CascadeApp
+import CascadeCore
 
 /// `cascade demo-feed`.
 struct DemoFeedCommand: AsyncParsableCommand {
@@ -19,6 +20,7 @@ struct DemoFeedCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let seconds, seconds <= 0 { throw ValidationError("--seconds must be positive") }
+        if let problem = FreeText.problem(in: caption) { throw ValidationError("--caption \(problem)") }
         try await failingOnOneLine {
             try await DemoFeed.run(output: output, caption: caption, duration: seconds.map { .seconds($0) }, logger: makeLogger("cascade.demo-feed"))
         }

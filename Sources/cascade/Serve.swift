@@ -12,6 +12,8 @@ struct Serve: AsyncParsableCommand {
     var http: String?
 
     func run() async throws {
+        // Everything the server writes (database, secrets, recordings, worker sockets) is its user's alone.
+        umask(0o077)
         let address = try http.map { text in
             guard let address = HostAndPort(text) else { throw ValidationError("--http must be host:port, got \(text)") }
             return address

@@ -16,6 +16,8 @@ struct Worker: AsyncParsableCommand {
     var id: String
 
     func run() async throws {
+        // Recording parts and anything else a worker writes are the server's user's alone.
+        umask(0o077)
         let code = await WorkerProcess.run(socketPath: socket, workerId: id, logger: makeLogger("cascade.worker"))
         if code != 0 { throw ExitCode(code) }
     }

@@ -176,6 +176,12 @@ enum LocalDateText {
         #expect(shown.output.contains("part 0") && shown.output.contains("complete"))
         #expect(try Command.run(TestPaths.cascadeExecutable, ["recordings", "list"] + connection).output.hasPrefix("r1  stopped"))
 
+        // The database, its WAL, the recordings and their parts are the server's user's alone.
+        for (path, mode) in [(data, 0o700), ("\(data)/cascade.sqlite", 0o600), ("\(data)/cascade.sqlite-wal", 0o600),
+                             ("\(data)/recordings", 0o700), ("\(data)/recordings/r1", 0o700), ("\(data)/recordings/r1/part-00000.mp4", 0o600)] {
+            let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(permissions == mode, "\(path) is \(String(permissions ?? 0, radix: 8))")
+        }
         let verified = try Command.run(TestPaths.cascadeExecutable, ["recordings", "verify"] + config)
         #expect(verified.status == 0)
         #expect(verified.output.contains("files and index agree"), "\(verified.output)")
