@@ -8,6 +8,18 @@ struct BearerAuthMiddleware: RouterMiddleware {
     let database: AppDatabase
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let token = try Self.bearerToken(request)
+        guard let principal = try database.principal(forToken: token) else {
+            throw Problem.unauthorized("the bearer token is unknown, expired or revoked")
+        }
+        var context = context
+        context.principal = principal
+        context.logger[metadataKey: "user"] = "\(principal.name)"
+        return try await next(request, context)
+    }
+
+    /// The token of `Authorization: Bearer …` (or, for calendar feeds, of `?token=`); 401 when there is none.
+    static func bearerToken(_ request: Request) throws -> String {
         let token: String
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
@@ -21,12 +33,6 @@ struct BearerAuthMiddleware: RouterMiddleware {
         } else {
             throw Problem.unauthorized("send a bearer token: Authorization: Bearer <token>")
         }
-        guard let principal = try database.principal(forToken: token) else {
-            throw Problem.unauthorized("the bearer token is unknown or revoked")
-        }
-        var context = context
-        context.principal = principal
-        context.logger[metadataKey: "user"] = "\(principal.name)"
-        return try await next(request, context)
+        return token
     }
 }

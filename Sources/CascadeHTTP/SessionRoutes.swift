@@ -35,8 +35,17 @@ struct SessionRoutes {
             }
             nameThrottle.recordSuccess(name)
             let label = String((login.label ?? "login").prefix(100))
-            let token = try database.issueToken(forUser: principal.name, label: label, actor: principal.name)
+            let token = try database.issueToken(forUser: principal.name, label: label, actor: principal.name, lifetime: AppDatabase.signInTokenLifetime)
             return try JSONResponse.make(IssuedToken(token: token, user: principal), status: .created)
+        }
+        // Signing out revokes the token presented, so a copy left in a browser or a log is useless.
+        router.delete("auth/token") { request, _ in
+            let token = try BearerAuthMiddleware.bearerToken(request)
+            guard let principal = try database.principal(forToken: token) else {
+                throw Problem.unauthorized("the bearer token is unknown, expired or revoked")
+            }
+            try database.revokeToken(token, actor: principal.name)
+            return Response(status: .noContent)
         }
     }
 }

@@ -67,30 +67,50 @@ extension AppDatabase {
         }
     }
 
-    /// Issues a new bearer token for `userName` and returns it; only its hash is stored.
-    public func issueToken(forUser userName: String, label: String, actor: String) throws(StoreError) -> String {
+    /// How long an API token (`cascade token issue`) lives.
+    public static let apiTokenLifetime: TimeInterval = 30 * 86_400
+    /// How long a sign-in token (the web UI, `POST /auth/token`) lives.
+    public static let signInTokenLifetime: TimeInterval = 12 * 3_600
+
+    /// Issues a new bearer token for `userName` that expires after `lifetime` and returns it; only its hash is stored.
+    public func issueToken(forUser userName: String, label: String, actor: String, lifetime: TimeInterval = AppDatabase.apiTokenLifetime) throws(StoreError) -> String {
         let token = Secrets.token()
         try write { db in
             guard let user = try UserRecord.filter(UserRecord.Columns.name == userName).fetchOne(db), let userId = user.id else {
                 throw StoreError(.notFound, "no user named \(userName)")
             }
             guard !user.isDisabled else { throw StoreError(.invalid, "user \(userName) is disabled") }
-            var record = AccessTokenRecord(id: nil, userId: userId, tokenHash: Secrets.tokenHash(token), label: label, createdAt: Date())
+            let now = Date()
+            var record = AccessTokenRecord(id: nil, userId: userId, tokenHash: Secrets.tokenHash(token), label: label, createdAt: now, expiresAt: now.addingTimeInterval(lifetime))
             try record.insert(db)
-            try AuditEntryRecord.append(db, actor: actor, action: "token.issued", target: user.name, details: "label \(label)")
+            try AuditEntryRecord.append(db, actor: actor, action: "token.issued", target: user.name, details: "label \(label), expires \(ISO8601DateFormatter().string(from: now.addingTimeInterval(lifetime)))")
         }
         return token
     }
 
-    /// The user a bearer token belongs to, or `nil` for an unknown, revoked or disabled one.
-    public func principal(forToken token: String) throws(StoreError) -> Principal? {
+    /// The user a bearer token belongs to, or `nil` for an unknown, revoked, expired or disabled one.
+    public func principal(forToken token: String, at now: Date = Date()) throws(StoreError) -> Principal? {
         let hash = Secrets.tokenHash(token)
         return try read { db in
             let sql = """
                 SELECT user.* FROM accessToken JOIN user ON user.id = accessToken.userId
                 WHERE accessToken.tokenHash = ? AND accessToken.revokedAt IS NULL AND user.isDisabled = 0
+                  AND (accessToken.expiresAt IS NULL OR accessToken.expiresAt > ?)
                 """
-            return try UserRecord.fetchOne(db, sql: sql, arguments: [hash])?.principal
+            return try UserRecord.fetchOne(db, sql: sql, arguments: [hash, now])?.principal
+        }
+    }
+
+    /// Revokes the token (signing out): it stops working at once. Returns whether it was live.
+    @discardableResult
+    public func revokeToken(_ token: String, actor: String) throws(StoreError) -> Bool {
+        let hash = Secrets.tokenHash(token)
+        return try write { db in
+            guard var record = try AccessTokenRecord.filter(AccessTokenRecord.Columns.tokenHash == hash).fetchOne(db), record.revokedAt == nil else { return false }
+            record.revokedAt = Date()
+            try record.update(db)
+            try AuditEntryRecord.append(db, actor: actor, action: "token.revoked", target: actor, details: "label \(record.label)")
+            return true
         }
     }
 

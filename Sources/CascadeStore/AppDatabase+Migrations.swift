@@ -188,6 +188,11 @@ extension AppDatabase {
                 t.add(column: "workerPid", .integer)
             }
         }
+        migrator.registerMigration("v6-token-expiry") { db in
+            // Tokens expire; those issued before this column existed get thirty days from their issue.
+            try db.alter(table: "accessToken") { t in t.add(column: "expiresAt", .datetime) }
+            try db.execute(sql: "UPDATE accessToken SET expiresAt = datetime(createdAt, '+30 days')")
+        }
         return migrator
     }
 }

@@ -77,6 +77,7 @@ struct AccessTokenRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var createdAt: Date
     var lastUsedAt: Date?
     var revokedAt: Date?
+    var expiresAt: Date?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

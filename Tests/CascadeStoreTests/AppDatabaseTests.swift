@@ -63,6 +63,27 @@ import Testing
         }
     }
 
+    @Test("a token stops working when it expires or is revoked, and the directory and files are the server's alone")
+    func tokensExpireAndAreRevoked() throws {
+        try Self.withDatabase { database, directory in
+            try database.createUser(name: "kt", role: .technician, unitId: "cj", password: "a long password 2", actor: "test")
+            let signIn = try database.issueToken(forUser: "kt", label: "web", actor: "kt", lifetime: AppDatabase.signInTokenLifetime)
+            let now = Date()
+            #expect(try database.principal(forToken: signIn, at: now.addingTimeInterval(11 * 3600)) != nil)
+            #expect(try database.principal(forToken: signIn, at: now.addingTimeInterval(12 * 3600 + 1)) == nil, "12 h sign-in")
+            let api = try database.issueToken(forUser: "kt", label: "cli", actor: "kt")
+            #expect(try database.principal(forToken: api, at: now.addingTimeInterval(29 * 86400)) != nil)
+            #expect(try database.principal(forToken: api, at: now.addingTimeInterval(30 * 86400 + 1)) == nil, "30 days for API tokens")
+            #expect(try database.revokeToken(api, actor: "kt"))
+            #expect(try database.principal(forToken: api) == nil)
+            #expect(try database.principal(forToken: signIn) != nil, "revoking one token leaves the others")
+            #expect(try database.auditEntries(limit: 1).first?.action == "token.revoked")
+            for (path, mode) in [(directory, 0o700), ("\(directory)/cascade.sqlite", 0o600)] {
+                #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == mode, "\(path)")
+            }
+        }
+    }
+
     @Test func passwordsVerifyWithBcrypt() throws {
         try Self.withDatabase { database, _ in
             try database.createUser(name: "kt", role: .technician, unitId: nil, password: "correct horse battery", actor: "test")
