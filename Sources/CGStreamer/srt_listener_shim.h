@@ -35,6 +35,7 @@ typedef struct {
     GPtrArray *callers;
     GQueue events;
     GThread *acceptor;
+    int port;
     char *error;
     /// The sockets the current buffer goes to; used by the sending thread alone.
     GArray *sending;
@@ -140,16 +141,29 @@ static inline CascadeSRTListener *cascade_srt_listener_new(int port, int latency
     address.sin_family = AF_INET;
     address.sin_port = htons((uint16_t)port);
     address.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (srt_bind(listener->socket, (struct sockaddr *)&address, sizeof address) == SRT_ERROR
-        || srt_listen_callback(listener->socket, cascade_srt_listener_admit, listener) == SRT_ERROR
-        || srt_listen(listener->socket, 64) == SRT_ERROR) {
+    listener->port = port;
+    if (srt_bind(listener->socket, (struct sockaddr *)&address, sizeof address) == SRT_ERROR) {
         listener->error = g_strdup_printf("SRT listener on port %d: %s", port, srt_getlasterror_str());
         srt_close(listener->socket);
         listener->socket = SRT_INVALID_SOCK;
-        return listener;
+    }
+    return listener;
+}
+
+/// Starts taking calls on the bound port. Called once the halls' stream ids are allowed, so a hall
+/// that calls the moment its relay exists is admitted, never refused as unknown. Returns 0, or -1
+/// with `cascade_srt_listener_error` set.
+static inline int cascade_srt_listener_listen(CascadeSRTListener *listener) {
+    if (listener->socket == SRT_INVALID_SOCK) return -1;
+    if (srt_listen_callback(listener->socket, cascade_srt_listener_admit, listener) == SRT_ERROR
+        || srt_listen(listener->socket, 64) == SRT_ERROR) {
+        listener->error = g_strdup_printf("SRT listener on port %d: %s", listener->port, srt_getlasterror_str());
+        srt_close(listener->socket);
+        listener->socket = SRT_INVALID_SOCK;
+        return -1;
     }
     listener->acceptor = g_thread_new("cascade-srt-accept", cascade_srt_listener_accept_loop, listener);
-    return listener;
+    return 0;
 }
 
 static inline const char *cascade_srt_listener_error(CascadeSRTListener *listener) { return listener->error; }

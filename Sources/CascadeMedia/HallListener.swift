@@ -14,13 +14,21 @@ final class HallListener {
 
     private let listener: UnsafeMutablePointer<CascadeSRTListener>
 
-    /// Listens on `port`; throws when the port cannot be bound.
+    /// Binds `port` without taking calls yet (see ``listen()``); throws when the port cannot be bound.
     init(port: Int, latencyMs: Int, passphrase: String?) throws(MediaError) {
         listener = cascade_srt_listener_new(Int32(port), Int32(latencyMs), passphrase)
         if let error = cascade_srt_listener_error(listener) {
             let message = String(cString: error)
             cascade_srt_listener_free(listener)
             throw MediaError(.startFailed, message)
+        }
+    }
+
+    /// Starts taking calls. Allow the halls' stream ids first: a hall that calls the moment its relay
+    /// starts must be admitted, not refused as unknown.
+    func listen() throws(MediaError) {
+        if cascade_srt_listener_listen(listener) != 0 {
+            throw MediaError(.startFailed, cascade_srt_listener_error(listener).map { String(cString: $0) } ?? "the SRT listener could not listen")
         }
     }
 

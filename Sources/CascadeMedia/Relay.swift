@@ -82,6 +82,8 @@ final class Relay {
         _ = output.withElement { cascade_watch_flow($0, "fanout", produced) }
         for hall in spec.outputs { link(hall, announce: false) }
         do {
+            // Only now, with every hall's stream id allowed, does the listener take calls.
+            try listener.listen()
             try output.play()
         } catch {
             close()

@@ -15,6 +15,28 @@ import Testing
 
     static func url(_ relay: [String: Any], _ hallId: String) -> String? { RelayAPITestsSupport.url(relay, hallId) }
 
+    @Test("a hall that calls the moment the relay is created is admitted, never refused as unknown")
+    func hallCallingAtOnceIsAdmitted() async throws {
+        try await withInProcessServer { client, database, configuration in
+            let token = try RecordingAPITests.admin(database)
+            let created = try await client.send("POST", "/api/v1/relays", token: token, json: #"{"source":"demo:","halls":["hall-gia-nghia"],"title":"Giao ban"}"#)
+            let answeredAt = ContinuousClock.now
+            #expect(created.status == 201, "\(created.text)")
+            let id = try #require(created.json["id"] as? String)
+            let hall = HallReceiver(srt: try #require(Self.url(created.json, "hall-gia-nghia")), path: "\(configuration.dataDirectory)/at-once.ts")
+            try hall.start()
+            #expect(ContinuousClock.now - answeredAt < .milliseconds(50), "the hall called within 50 ms of the 201")
+            defer { hall.stop() }
+            let connected = try await Self.waitFor(client, id, token: token) { Self.isConnected($0, "hall-gia-nghia") }
+            #expect(Self.isConnected(connected, "hall-gia-nghia"))
+            let recent = (connected["recentEvents"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+            #expect(!recent.contains("hall-refused"), "\(recent)")
+            let stored = try database.relayEvents(Int64(id.dropFirst(2))!).map(\.kind)
+            #expect(!stored.contains("hall-refused"), "\(stored)")
+            #expect(try await client.send("DELETE", "/api/v1/relays/\(id)", token: token).status == 200)
+        }
+    }
+
     @Test func technicianStartsWatchesChangesAndStopsARelay() async throws {
         try await withInProcessServer { client, database, configuration in
             let token = try RecordingAPITests.admin(database)
