@@ -26,6 +26,12 @@ public actor RecordingService: Service {
         /// How often the disk and deadlines are checked.
         public var checkInterval: Duration = .milliseconds(500)
 
+        /// Measures a finished part file (duration, codecs, SHA-256); a test may slow it down to hold
+        /// the moment between a recorder's exit and the part's entry in the index.
+        public var measurePart: @Sendable (_ path: String, _ index: Int, _ startedAt: Date, _ endedNormally: Bool) async -> RecordingPart = {
+            await PartFinisher.measure(path: $0, index: $1, startedAt: $2, endedNormally: $3)
+        }
+
         /// Creates settings.
         public init(directory: String) { self.directory = directory }
     }
@@ -45,6 +51,9 @@ public actor RecordingService: Service {
         var restartAt: ContinuousClock.Instant?
         var lastError: String?
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
+        /// The recorder has exited and its last part is being measured: a stop arriving now is kept
+        /// for ``recorderEnded(_:outcome:)`` to carry out once the measurement is in.
+        var isMeasuringLastPart = false
     }
 
     private enum Input: Sendable {
@@ -103,6 +112,9 @@ public actor RecordingService: Service {
             if active[id] == nil { continuation.resume() } else { active[id]?.stopWaiters.append(continuation) }
         }
     }
+
+    /// Whether recording `id` is being recorded (or restarted after a loss) by this service.
+    public func isActive(_ id: Int64) -> Bool { active[id] != nil }
 
     /// The folder of recording `id`.
     public nonisolated func directory(of id: Int64) -> String {
@@ -179,8 +191,15 @@ public actor RecordingService: Service {
         recording.workerId = nil
         if let open = recording.openPart {
             recording.openPart = nil
+            recording.isMeasuringLastPart = true
             active[id] = recording
             await finish(id, partIndex: open.index, startedAt: open.startedAt, endedNormally: outcome.reachedEndOfStream)
+            // Stops (and failures) may have arrived during the measurement: carry on from the state as
+            // it is now, never from the copy taken before the suspension.
+            guard let current = active[id] else { return }
+            recording = current
+            recording.isMeasuringLastPart = false
+            active[id] = recording
         }
         removeEmptyParts(of: id)
         if recording.isStopping {
@@ -253,6 +272,8 @@ public actor RecordingService: Service {
         recording.stopActor = actor
         active[id] = recording
         guard let workerId = recording.workerId else {
+            // The recorder is gone and its last part is being measured: recorderEnded finishes the stop.
+            if recording.isMeasuringLastPart { return }
             active[id] = nil
             if !keepRecording { record { try index.finishRecording(id, state: .stopped, reason: reason, actor: actor) } }
             recording.stopWaiters.forEach { $0.resume() }
@@ -279,7 +300,7 @@ public actor RecordingService: Service {
 
     private func finish(_ id: Int64, partIndex: Int, startedAt: Date, endedNormally: Bool) async {
         let path = (directory(of: id) as NSString).appendingPathComponent(RecordingPart.fileName(partIndex))
-        let part = await PartFinisher.measure(path: path, index: partIndex, startedAt: startedAt, endedNormally: endedNormally)
+        let part = await settings.measurePart(path, partIndex, startedAt, endedNormally)
         record { try index.partFinished(recording: id, part: part) }
     }
 
