@@ -1,13 +1,21 @@
 import CascadeCore
 import CascadeStore
+import Foundation
 import Hummingbird
+import Synchronization
 
 /// `POST /auth/token`: exchange a name and password for a bearer token (the web UI's login).
 struct SessionRoutes {
     let database: AppDatabase
-    /// Five failures lock one name; an office behind one address gets more room before it is slowed.
-    let nameThrottle = LoginThrottle(limit: 5)
-    let addressThrottle = LoginThrottle(limit: 30)
+    /// Growing delays per name and address, a ceiling per address (see ``SignInThrottle``).
+    let throttle = SharedThrottle()
+
+    /// The throttle, shared by every request.
+    final class SharedThrottle: Sendable {
+        private let state = Mutex(SignInThrottle())
+
+        func withLock<Result>(_ body: (inout SignInThrottle) -> Result) -> Result { state.withLock { body(&$0) } }
+    }
 
     struct Login: Decodable {
         var name: String
@@ -24,16 +32,16 @@ struct SessionRoutes {
         router.post("auth/token") { request, context in
             let login = try await JSONBody.decode(Login.self, from: request, allowedFields: ["name", "password", "label"])
             let name = login.name.lowercased(), address = context.clientAddress ?? "unknown"
-            if let wait = [nameThrottle.retryAfter([name]), addressThrottle.retryAfter([address])].compactMap({ $0 }).max() {
+            if let wait = throttle.withLock({ $0.retryAfter(name: name, address: address, now: Date()) }) {
                 throw Problem(status: .tooManyRequests, code: "too-many-attempts", detail: "too many failed sign-ins; try again in \(wait) s")
                     .withHeader(.retryAfter, String(wait))
             }
-            guard let principal = try database.verifyPassword(name: login.name, password: login.password) else {
-                nameThrottle.recordFailure([name])
-                addressThrottle.recordFailure([address])
+            // bcrypt takes a quarter of a second: it runs off the request threads, a few at a time.
+            guard let principal = try await database.verifyPasswordInBackground(name: login.name, password: login.password) else {
+                throttle.withLock { $0.recordFailure(name: name, address: address, now: Date()) }
                 throw Problem.unauthorized("the name or password is wrong")
             }
-            nameThrottle.recordSuccess(name)
+            throttle.withLock { $0.recordSuccess(name: name, address: address) }
             let label = String((login.label ?? "login").prefix(100))
             let token = try database.issueToken(forUser: principal.name, label: label, actor: principal.name, lifetime: AppDatabase.signInTokenLifetime)
             return try JSONResponse.make(IssuedToken(token: token, user: principal), status: .created)

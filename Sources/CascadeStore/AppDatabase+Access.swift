@@ -114,6 +114,25 @@ extension AppDatabase {
         }
     }
 
+    /// Password checks run here, two at a time: bcrypt at cost 12 takes about a quarter of a second
+    /// of CPU, which must never hold one of the two threads that serve every other request.
+    private static let passwordChecks: OperationQueue = {
+        let queue = OperationQueue()
+        queue.name = "cascade.password-checks"
+        queue.maxConcurrentOperationCount = 2
+        return queue
+    }()
+
+    /// ``verifyPassword(name:password:)`` on the password-check queue.
+    public func verifyPasswordInBackground(name: String, password: String) async throws(StoreError) -> Principal? {
+        let result: Result<Principal?, StoreError> = await withCheckedContinuation { continuation in
+            Self.passwordChecks.addOperation {
+                continuation.resume(returning: Result { () throws(StoreError) -> Principal? in try self.verifyPassword(name: name, password: password) })
+            }
+        }
+        return try result.get()
+    }
+
     /// Checks a name and password; on success returns the user, on failure `nil`. Both are audited.
     public func verifyPassword(name: String, password: String) throws(StoreError) -> Principal? {
         let record = try read { db in try UserRecord.filter(UserRecord.Columns.name == name).fetchOne(db) }

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Slows password guessing without letting anyone lock a colleague out.
+///
+/// Failures count per (name, address) pair: the first few are free, then each further attempt from
+/// that pair waits twice as long as the one before (1 s, 2 s, 4 s, … up to `maximumDelay`). A wrong
+/// password typed elsewhere never delays the secretariat at its own desk — locking a *name* for
+/// everyone was a five-request denial of service. One address also has a ceiling over all names, so
+/// spreading guesses over many names does not help either.
+public struct SignInThrottle: Sendable {
+    /// Failures of one pair allowed before delays start.
+    public var freeFailures = 3
+    /// The longest delay for one pair.
+    public var maximumDelay: TimeInterval = 900
+    /// Failures from one address, over every name, within `window` before that address must wait.
+    public var addressCeiling = 30
+    /// How long a failure is remembered.
+    public var window: TimeInterval = 600
+
+    private struct PairRecord: Sendable {
+        var failures = 0
+        var lastFailure = Date.distantPast
+    }
+
+    private var pairs: [String: PairRecord] = [:]
+    private var addresses: [String: [Date]] = [:]
+
+    /// Creates a throttle with the default limits.
+    public init() {}
+
+    private static func pairKey(_ name: String, _ address: String) -> String { name.lowercased() + "\u{1F}" + address }
+
+    /// Seconds `name` must wait before trying again from `address`, or `nil` when it may try now.
+    public mutating func retryAfter(name: String, address: String, now: Date) -> Int? {
+        forgetOld(name: name, address: address, now: now)
+        var wait: TimeInterval = 0
+        if let pair = pairs[Self.pairKey(name, address)], pair.failures >= freeFailures {
+            let delay = min(maximumDelay, pow(2, Double(pair.failures - freeFailures)))
+            wait = max(wait, delay - now.timeIntervalSince(pair.lastFailure))
+        }
+        if let recent = addresses[address], recent.count >= addressCeiling, let oldest = recent.first {
+            wait = max(wait, window - now.timeIntervalSince(oldest))
+        }
+        return wait > 0 ? Int(wait.rounded(.up)) : nil
+    }
+
+    /// Records a wrong password for `name` from `address`.
+    public mutating func recordFailure(name: String, address: String, now: Date) {
+        forgetOld(name: name, address: address, now: now)
+        pairs[Self.pairKey(name, address), default: PairRecord()].failures += 1
+        pairs[Self.pairKey(name, address)]?.lastFailure = now
+        addresses[address, default: []].append(now)
+    }
+
+    /// Forgets the pair's failures after a successful sign-in.
+    public mutating func recordSuccess(name: String, address: String) {
+        pairs[Self.pairKey(name, address)] = nil
+    }
+
+    /// Drops what is older than the window: this address's old failures, a pair quiet for longer than
+    /// the window and the longest delay (its delays start over), and, past 10,000 entries, everything stale.
+    private mutating func forgetOld(name: String, address: String, now: Date) {
+        let key = Self.pairKey(name, address)
+        if let pair = pairs[key], now.timeIntervalSince(pair.lastFailure) >= window + maximumDelay { pairs[key] = nil }
+        if let dates = addresses[address] {
+            let recent = dates.filter { now.timeIntervalSince($0) < window }
+            addresses[address] = recent.isEmpty ? nil : recent
+        }
+        if pairs.count > 10_000 { pairs = pairs.filter { now.timeIntervalSince($0.value.lastFailure) < window + maximumDelay } }
+        if addresses.count > 10_000 { addresses = addresses.filter { $0.value.last.map { now.timeIntervalSince($0) < window } ?? false } }
+    }
+}
