@@ -8,9 +8,20 @@ struct BearerAuthMiddleware: RouterMiddleware {
     let database: AppDatabase
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let token = try Self.bearerToken(request)
-        guard let principal = try database.principal(forToken: token) else {
-            throw Problem.unauthorized("the bearer token is unknown, expired or revoked")
+        let principal: Principal
+        switch try Self.credential(request) {
+        case .bearer(let token):
+            guard let found = try database.principal(forToken: token) else {
+                throw Problem.unauthorized("the bearer token is unknown, expired or revoked")
+            }
+            principal = found
+        case .calendarFeed(let token):
+            // A token in a URL ends up in calendar apps, proxies and logs: only a feed token, good for
+            // this one calendar, is taken there — never an API token.
+            guard let found = try database.principal(forCalendarFeedToken: token, calendarPath: request.uri.path) else {
+                throw Problem.unauthorized("the calendar feed token is unknown, expired, revoked or made for another calendar")
+            }
+            principal = found
         }
         var context = context
         context.principal = principal
@@ -18,19 +29,32 @@ struct BearerAuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The token of `Authorization: Bearer …` (or, for calendar feeds, of `?token=`); 401 when there is none.
-    static func bearerToken(_ request: Request) throws -> String {
-        let token: String
+    /// How a request proves who sends it.
+    enum Credential {
+        /// `Authorization: Bearer …`.
+        case bearer(String)
+        /// `?token=` on a calendar feed (`….ics`): calendar applications cannot send headers.
+        case calendarFeed(String)
+    }
+
+    /// The request's credential; 401 when there is none.
+    static func credential(_ request: Request) throws -> Credential {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw Problem.unauthorized("the Authorization header must use the Bearer scheme")
             }
-            token = String(parts[1]).trimmingCharacters(in: .whitespaces)
-        } else if request.uri.path.hasSuffix(".ics"), let queryToken = request.uri.queryParameters.get("token") {
-            // Calendar applications cannot send headers: calendar feeds also take the token in the URL.
-            token = queryToken
-        } else {
+            return .bearer(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        }
+        if request.uri.path.hasSuffix(".ics"), let queryToken = request.uri.queryParameters.get("token") {
+            return .calendarFeed(String(queryToken))
+        }
+        throw Problem.unauthorized("send a bearer token: Authorization: Bearer <token>")
+    }
+
+    /// The bearer token of `Authorization: Bearer …`; 401 when there is none.
+    static func bearerToken(_ request: Request) throws -> String {
+        guard case .bearer(let token) = try credential(request) else {
             throw Problem.unauthorized("send a bearer token: Authorization: Bearer <token>")
         }
         return token

@@ -9,6 +9,7 @@ public func makeRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCon
     let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(database: dependencies.database))
     TopologyRoutes(dependencies: dependencies).register(on: api)
     UserRoutes(dependencies: dependencies).register(on: api)
+    CredentialRoutes(dependencies: dependencies).register(on: api)
     WorkerRoutes(dependencies: dependencies).register(on: api)
     let meetings = MeetingRoutes(dependencies: dependencies)
     meetings.register(on: api)

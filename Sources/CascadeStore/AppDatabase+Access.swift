@@ -15,6 +15,8 @@ public struct UserInfo: Sendable, Codable, Equatable {
     public var unitId: String?
     /// When the user was created.
     public var createdAt: Date
+    /// A disabled user cannot sign in and none of their tokens work.
+    public var isDisabled = false
 }
 
 extension AppDatabase {
@@ -60,10 +62,7 @@ extension AppDatabase {
     /// All users, by name.
     public func users() throws(StoreError) -> [UserInfo] {
         try read { db in
-            try UserRecord.order(UserRecord.Columns.name).fetchAll(db).compactMap { record in
-                guard let id = record.id, let role = Role(rawValue: record.role) else { return nil }
-                return UserInfo(id: id, name: record.name, role: role, unitId: record.scopeUnitId, createdAt: record.createdAt)
-            }
+            try UserRecord.order(UserRecord.Columns.name).fetchAll(db).compactMap(\.info)
         }
     }
 
@@ -88,14 +87,15 @@ extension AppDatabase {
         return token
     }
 
-    /// The user a bearer token belongs to, or `nil` for an unknown, revoked, expired or disabled one.
+    /// The user a bearer token belongs to, or `nil` for an unknown, revoked, expired or disabled one,
+    /// or a calendar feed token (which reads its calendar and nothing else).
     public func principal(forToken token: String, at now: Date = Date()) throws(StoreError) -> Principal? {
         let hash = Secrets.tokenHash(token)
         return try read { db in
             let sql = """
                 SELECT user.* FROM accessToken JOIN user ON user.id = accessToken.userId
                 WHERE accessToken.tokenHash = ? AND accessToken.revokedAt IS NULL AND user.isDisabled = 0
-                  AND (accessToken.expiresAt IS NULL OR accessToken.expiresAt > ?)
+                  AND (accessToken.expiresAt IS NULL OR accessToken.expiresAt > ?) AND accessToken.calendarPath IS NULL
                 """
             return try UserRecord.fetchOne(db, sql: sql, arguments: [hash, now])?.principal
         }
@@ -125,10 +125,13 @@ extension AppDatabase {
 
     /// ``verifyPassword(name:password:)`` on the password-check queue.
     public func verifyPasswordInBackground(name: String, password: String) async throws(StoreError) -> Principal? {
-        let result: Result<Principal?, StoreError> = await withCheckedContinuation { continuation in
-            Self.passwordChecks.addOperation {
-                continuation.resume(returning: Result { () throws(StoreError) -> Principal? in try self.verifyPassword(name: name, password: password) })
-            }
+        try await onPasswordQueue { () throws(StoreError) in try self.verifyPassword(name: name, password: password) }
+    }
+
+    /// Runs `body` (which hashes or checks a password) on the password-check queue.
+    public func onPasswordQueue<Value: Sendable>(_ body: @escaping @Sendable () throws(StoreError) -> Value) async throws(StoreError) -> Value {
+        let result: Result<Value, StoreError> = await withCheckedContinuation { continuation in
+            Self.passwordChecks.addOperation { continuation.resume(returning: Result(catching: body)) }
         }
         return try result.get()
     }

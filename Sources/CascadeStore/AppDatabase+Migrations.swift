@@ -193,6 +193,10 @@ extension AppDatabase {
             try db.alter(table: "accessToken") { t in t.add(column: "expiresAt", .datetime) }
             try db.execute(sql: "UPDATE accessToken SET expiresAt = datetime(createdAt, '+30 days')")
         }
+        migrator.registerMigration("v7-calendar-feed-tokens") { db in
+            // A feed token reads one calendar (this exact path) and nothing else.
+            try db.alter(table: "accessToken") { t in t.add(column: "calendarPath", .text) }
+        }
         return migrator
     }
 }

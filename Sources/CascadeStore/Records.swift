@@ -67,7 +67,8 @@ struct UserRecord: Codable, FetchableRecord, MutablePersistableRecord {
 struct AccessTokenRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "accessToken"
     enum Columns {
-        static let tokenHash = Column("tokenHash"), userId = Column("userId")
+        static let tokenHash = Column("tokenHash"), userId = Column("userId"), id = Column("id"), revokedAt = Column("revokedAt")
+        static let calendarPath = Column("calendarPath")
     }
 
     var id: Int64?
@@ -78,6 +79,8 @@ struct AccessTokenRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var lastUsedAt: Date?
     var revokedAt: Date?
     var expiresAt: Date?
+    /// Set for a calendar feed token: the one `.ics` path it may read.
+    var calendarPath: String?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
@@ -95,4 +98,12 @@ struct AuditEntryRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var action: String
     var target: String?
     var details: String?
+}
+
+extension UserRecord {
+    /// The user as listed (no password hash); `nil` for a row with an unknown role.
+    var info: UserInfo? {
+        guard let id, let role = Role(rawValue: role) else { return nil }
+        return UserInfo(id: id, name: name, role: role, unitId: scopeUnitId, createdAt: createdAt, isDisabled: isDisabled)
+    }
 }

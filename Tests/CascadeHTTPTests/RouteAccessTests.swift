@@ -53,6 +53,32 @@ import Testing
             Row(caller: .technician, target: .own, expected: [403]),
             Row(caller: .admin, target: .own, expected: [201]), Row(caller: .admin, target: .other, expected: [403]),
         ])),
+        Operation(method: "POST", path: "/api/v1/me/password", body: #"{"currentPassword":"not the password","newPassword":"a new long password"}"#,
+                  rows: protected([Row(caller: .viewer, target: .none, expected: [422])])),
+        Operation(method: "GET", path: "/api/v1/me/tokens", body: nil, rows: protected([Row(caller: .viewer, target: .none, expected: [200])])),
+        Operation(method: "PATCH", path: "/api/v1/users/{name}", body: #"{"disabled":false}"#, rows: protected([
+            Row(caller: .technician, target: .own, expected: [403]), Row(caller: .admin, target: .own, expected: [200]),
+            Row(caller: .admin, target: .other, expected: [404]), Row(caller: .centralAdmin, target: .other, expected: [200]),
+        ])),
+        Operation(method: "POST", path: "/api/v1/users/{name}/password", body: nil, rows: protected([
+            Row(caller: .technician, target: .own, expected: [403]), Row(caller: .admin, target: .other, expected: [404]),
+            Row(caller: .admin, target: .own, expected: [200]),
+        ])),
+        Operation(method: "GET", path: "/api/v1/users/{name}/tokens", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [403]), Row(caller: .admin, target: .own, expected: [200]),
+            Row(caller: .admin, target: .other, expected: [404]),
+        ])),
+        Operation(method: "DELETE", path: "/api/v1/users/{name}/tokens/{tokenId}", body: nil, rows: protected([
+            Row(caller: .technician, target: .own, expected: [403]), Row(caller: .admin, target: .other, expected: [404]),
+            Row(caller: .admin, target: .own, expected: [204]),
+        ])),
+        Operation(method: "POST", path: "/api/v1/calendar-feeds", body: #"{"unitId":"{unit}"}"#, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [201]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        Operation(method: "GET", path: "/api/v1/calendar-feeds", body: nil, rows: protected([Row(caller: .viewer, target: .none, expected: [200])])),
+        Operation(method: "DELETE", path: "/api/v1/calendar-feeds/{id}", body: nil, rows: protected([
+            Row(caller: .viewer, target: .other, expected: [404]), Row(caller: .viewer, target: .own, expected: [204]),
+        ])),
         Operation(method: "GET", path: "/api/v1/audit", body: nil, rows: protected([
             Row(caller: .admin, target: .none, expected: [403]), Row(caller: .centralAdmin, target: .none, expected: [200]),
         ])),
@@ -180,6 +206,18 @@ import Testing
             let ownRelay = try database.createRelay(meetingId: ownMeeting, source: "demo:", listenerPort: 9090, hallIds: ["hall-cu-jut"], actor: "test")
             let otherRelay = try database.createRelay(meetingId: otherMeeting, source: "demo:", listenerPort: 9091, hallIds: ["hall-gia-nghia"], actor: "test")
             let ownRecording = try database.createRecording(meetingId: ownMeeting, source: "udp://239.1.1.1:5000", sourceURI: "udp://239.1.1.1:5000", partSeconds: 60, actor: "test")
+            // People whose accounts the district administrator manages (own) or does not (other), each
+            // with a token, and calendar feeds of the viewer (own) and of someone else (other).
+            try database.createUser(name: "staff-own", role: .viewer, unitId: "cu-jut", password: "a long test password", actor: "test")
+            try database.createUser(name: "staff-other", role: .viewer, unitId: "gia-nghia", password: "a long test password", actor: "test")
+            _ = try database.issueToken(forUser: "staff-own", label: "test", actor: "test")
+            _ = try database.issueToken(forUser: "staff-other", label: "test", actor: "test")
+            let ownTokenId = try #require(try database.tokens(ofUser: "staff-own").first?.id)
+            let otherTokenId = try #require(try database.tokens(ofUser: "staff-other").first?.id)
+            _ = try database.issueCalendarFeedToken(forUser: "u-viewer", calendarPath: "/api/v1/units/cu-jut/calendar.ics", actor: "test")
+            _ = try database.issueCalendarFeedToken(forUser: "staff-other", calendarPath: "/api/v1/units/gia-nghia/calendar.ics", actor: "test")
+            let ownFeedId = try #require(try database.tokens(ofUser: "u-viewer").first { $0.calendarPath != nil }?.id)
+            let otherFeedId = try #require(try database.tokens(ofUser: "staff-other").first { $0.calendarPath != nil }?.id)
             let otherRecording = try database.createRecording(meetingId: otherMeeting, source: "udp://239.1.1.1:5001", sourceURI: "udp://239.1.1.1:5001", partSeconds: 60, actor: "test")
 
             var failures: [String] = []
@@ -191,11 +229,13 @@ import Testing
                     let values: [String: String] = [
                         "{id}": Self.id(for: operation.path, own: isOwn, meetings: (ownMeeting, otherMeeting), relays: (ownRelay, otherRelay), recordings: (ownRecording, otherRecording)),
                         "{index}": "0", "{hallId}": isOwn ? "hall-cu-jut" : "hall-gia-nghia",
+                        "{name}": isOwn ? "staff-own" : "staff-other", "{tokenId}": "\(isOwn ? ownTokenId : otherTokenId)",
                         "{hall}": isOwn ? "hall-cu-jut" : "hall-gia-nghia", "{unit}": isOwn ? "cu-jut" : "gia-nghia",
                         "{relay}": "rl\(isOwn ? otherRelay : otherRelay)", "{ownMeeting}": ownMeeting, "{otherMeeting}": otherMeeting,
                         "{target}": "\(counter)",
                     ]
                     var path = operation.path, body = operation.body
+                    if operation.path.hasPrefix("/api/v1/calendar-feeds/") { path = "/api/v1/calendar-feeds/\(isOwn ? ownFeedId : otherFeedId)" }
                     if operation.method == "POST", operation.path == "/api/v1/meetings" {
                         let date = LocalDate("2031-04-01")!.adding(days: counter).description
                         body = #"{"title":"Họp \#(counter)","organiserUnitId":"{unit}","start":"\#(date)T08:00","end":"\#(date)T09:00","halls":["{hall}"]}"#
