@@ -107,6 +107,7 @@ public enum CascadeServer {
         )
         dependencies.recordings = recordings
         dependencies.defaultPartSeconds = configuration.recording.partSeconds
+        dependencies.signInLifetime = configuration.signInLifetime
         let relays = makeRelayService(configuration, database: database, supervisor: supervisor, logger: logger)
         dependencies.relays = relays
         return Application(

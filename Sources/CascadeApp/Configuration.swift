@@ -22,6 +22,10 @@ public struct Configuration: Sendable {
     public var srtPassphrase: String?
     /// Ports, address and encoding of relays.
     public var relay = RelayDefaults()
+    /// How long an API token (`cascade token issue`) lasts.
+    public var apiTokenLifetime: TimeInterval = 30 * 86_400
+    /// How long a sign-in (the web UI, `POST /auth/token`) lasts.
+    public var signInLifetime: TimeInterval = 12 * 3_600
 
     /// Every element /healthz checks.
     public var requiredElements: [String] { GStreamer.requiredElements + extraRequiredElements.filter { !GStreamer.requiredElements.contains($0) } }

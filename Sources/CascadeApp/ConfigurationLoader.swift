@@ -26,7 +26,7 @@ public enum ConfigurationLoader {
         try root.allowOnly(["server", "media", "relay", "booking", "recording", "levels", "units", "halls"])
 
         let server = try root.section("server")
-        try server.allowOnly(["http", "dataDir", "zone"])
+        try server.allowOnly(["http", "dataDir", "zone", "tokenDays", "signInHours"])
         let httpText = try server.string("http") ?? "127.0.0.1:8080"
         guard let http = HostAndPort(httpText) else { throw fail("server.http", "\"\(httpText)\" is not host:port") }
         let zoneName = try server.string("zone") ?? "Asia/Ho_Chi_Minh"
@@ -106,10 +106,13 @@ public enum ConfigurationLoader {
         } catch {
             throw fail(error.entry, error.problem)
         }
-        return Configuration(
+        var configuration = Configuration(
             http: http, dataDirectory: try server.string("dataDir") ?? "./data", zone: zone, tree: tree,
             extraRequiredElements: extraElements, bookingRules: rules, recording: recording, srtPassphrase: passphrase, relay: relay
         )
+        if let days = try server.int("tokenDays", in: 1...366) { configuration.apiTokenLifetime = Double(days) * 86_400 }
+        if let hours = try server.int("signInHours", in: 1...168) { configuration.signInLifetime = Double(hours) * 3_600 }
+        return configuration
     }
 
     private static func endpoint(of hall: Section) throws(ConfigurationError) -> HallEndpoint {

@@ -23,6 +23,8 @@ public struct HTTPDependencies: Sendable {
     public var relays: RelayService?
     /// Part length when a request gives none.
     public var defaultPartSeconds = 600
+    /// How long a sign-in token lasts.
+    public var signInLifetime: TimeInterval = 12 * 3_600
 
     /// Creates the dependencies.
     public init(database: AppDatabase, policy: AccessPolicy, supervisor: Supervisor, requiredElements: [String],

@@ -5,7 +5,7 @@ public func makeRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCon
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     SystemRoutes(dependencies: dependencies).register(on: router)
-    SessionRoutes(database: dependencies.database).register(on: router)
+    SessionRoutes(database: dependencies.database, signInLifetime: dependencies.signInLifetime).register(on: router)
     let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(database: dependencies.database))
     TopologyRoutes(dependencies: dependencies).register(on: api)
     UserRoutes(dependencies: dependencies).register(on: api)

@@ -7,6 +7,8 @@ import Synchronization
 /// `POST /auth/token`: exchange a name and password for a bearer token (the web UI's login).
 struct SessionRoutes {
     let database: AppDatabase
+    /// How long a sign-in token lasts (`server.signInHours`).
+    let signInLifetime: TimeInterval
     /// Growing delays per name and address, a ceiling per address (see ``SignInThrottle``).
     let throttle = SharedThrottle()
 
@@ -43,7 +45,7 @@ struct SessionRoutes {
             }
             throttle.withLock { $0.recordSuccess(name: name, address: address) }
             let label = String((login.label ?? "login").prefix(100))
-            let token = try database.issueToken(forUser: principal.name, label: label, actor: principal.name, lifetime: AppDatabase.signInTokenLifetime)
+            let token = try database.issueToken(forUser: principal.name, label: label, actor: principal.name, lifetime: signInLifetime)
             return try JSONResponse.make(IssuedToken(token: token, user: principal), status: .created)
         }
         // Signing out revokes the token presented, so a copy left in a browser or a log is useless.

@@ -38,6 +38,7 @@ import Testing
         let configuration = try ConfigurationLoader.load(path: TestPaths.demoConfiguration, environment: [:])
         #expect(configuration.relay.advertisedHost == "127.0.0.1")
         #expect(configuration.relay.multicastTTL == 0)
+        #expect(configuration.signInLifetime == 12 * 3600 && configuration.apiTokenLifetime == 30 * 86400)
         for hall in configuration.tree.halls {
             switch hall.endpoint {
             case .srtListener(let host, _): #expect(host == "127.0.0.1", "\(hall.id) calls \(host)")

@@ -53,8 +53,25 @@ import Testing
         #expect(units.jsonArray.map { $0["id"] as? String } == ["cu-jut"], "a scoped technician sees only their subtree")
         #expect(try await server.client.send("GET", "/api/v1/units/dak-nong", token: token).status == 403)
         #expect(try await server.client.send("GET", "/api/v1/users", token: token).status == 403)
-        #expect(try await server.client.send("GET", "/api/v1/workers", token: token).status == 200)
+        #expect(try await server.client.send("GET", "/api/v1/workers", token: token).status == 403, "worker processes are server-wide")
         #expect(try await server.client.send("GET", "/api/v1/units", token: "cas_wrong").status == 401)
+
+        // Tokens are listed (never shown) and revoked from the command line; a disabled user is locked out.
+        let listed = try Command.run(TestPaths.cascadeExecutable, ["token", "list", "kt-cu-jut"] + config)
+        #expect(listed.status == 0 && !listed.output.contains(token), "\(listed.errorOutput)")
+        let line = try #require(listed.output.split(separator: "\n").first)
+        #expect(line.contains("live") && line.contains("cli"), "\(line)")
+        let tokenId = String(line.split(separator: " ").first ?? "")
+        #expect(try Command.run(TestPaths.cascadeExecutable, ["token", "revoke", "kt-cu-jut", tokenId] + config).status == 0)
+        #expect(try await server.client.send("GET", "/api/v1/units", token: token).status == 401)
+        let second = try Command.run(TestPaths.cascadeExecutable, ["token", "issue", "kt-cu-jut"] + config).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await server.client.send("GET", "/api/v1/units", token: second).status == 200)
+        #expect(try Command.run(TestPaths.cascadeExecutable, ["user", "disable", "kt-cu-jut"] + config).status == 0)
+        #expect(try await server.client.send("GET", "/api/v1/units", token: second).status == 401)
+        let reset = try Command.run(TestPaths.cascadeExecutable, ["user", "reset-password", "kt-cu-jut"] + config)
+        #expect(reset.output.hasPrefix("New password for kt-cu-jut (shown only now): "))
+        let missing = try Command.run(TestPaths.cascadeExecutable, ["user", "disable", "nobody"] + config)
+        #expect(missing.status == 1 && missing.errorOutput == "cascade: no user named nobody\n")
     }
 
     @Test func sigtermStopsWorkersAndExitsZero() async throws {
@@ -133,7 +150,7 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.errorOutput == "cascade: no meeting m404\n")
         let noToken = try Command.run(TestPaths.cascadeExecutable, ["meetings", "list", "--server", "http://127.0.0.1:\(server.port)", "--token", "cas_wrong"])
-        #expect(noToken.errorOutput == "cascade: the bearer token is unknown or revoked\n")
+        #expect(noToken.errorOutput == "cascade: the bearer token is unknown, expired or revoked\n")
     }
 }
 
