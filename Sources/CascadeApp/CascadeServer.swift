@@ -99,7 +99,7 @@ public enum CascadeServer {
         var recordingSettings = RecordingService.Settings(directory: (configuration.dataDirectory as NSString).appendingPathComponent("recordings"))
         recordingSettings.freeSpaceFloorBytes = configuration.recording.freeSpaceFloorBytes
         recordingSettings.freeSpaceFloorFraction = configuration.recording.freeSpaceFloorFraction
-        let recordings = RecordingService(supervisor: supervisor, index: database, settings: recordingSettings, logger: logger)
+        let recordings = RecordingService(supervisor: supervisor, index: ledger(configuration, database), settings: recordingSettings, logger: logger)
         var dependencies = HTTPDependencies(
             database: database, policy: AccessPolicy(tree: configuration.tree),
             supervisor: supervisor, requiredElements: configuration.requiredElements,
@@ -120,6 +120,11 @@ public enum CascadeServer {
         )
     }
 
+    /// The database as the services' ledger, with secrets kept in `DATA/secrets/` instead.
+    static func ledger(_ configuration: Configuration, _ database: AppDatabase) -> SecretKeepingLedger {
+        SecretKeepingLedger(database: database, secrets: JobSecrets(dataDirectory: configuration.dataDirectory))
+    }
+
     /// The relay service, with the configured passphrase or one generated once and kept in the data directory.
     static func makeRelayService(_ configuration: Configuration, database: AppDatabase, supervisor: Supervisor, logger: Logger) -> RelayService {
         var settings = RelayService.Settings(passphrase: configuration.srtPassphrase ?? siteRelayPassphrase(dataDirectory: configuration.dataDirectory, logger: logger))
@@ -128,7 +133,7 @@ public enum CascadeServer {
         settings.canvas = RelayCanvas(width: configuration.relay.width, height: configuration.relay.height, framerate: configuration.relay.framerate, videoKbps: configuration.relay.videoKbps)
         settings.lossAfterMs = configuration.relay.lossAfterMs
         settings.multicastTTL = configuration.relay.multicastTTL
-        return RelayService(supervisor: supervisor, ledger: database, halls: configuration.tree.halls, settings: settings, logger: logger)
+        return RelayService(supervisor: supervisor, ledger: ledger(configuration, database), halls: configuration.tree.halls, settings: settings, logger: logger)
     }
 
     /// A random passphrase made on first use and stored (mode 0600) in the data directory: relays are

@@ -233,6 +233,15 @@ enum LocalDateText {
 
         #expect(first.terminate() == 0)
         #expect(ProcessFacts.isAlive(Int32(pid)), "the relay worker keeps running without its server")
+        // The relay's keys are in the 0600 secrets file, never in the database.
+        let passphrase = try String(contentsOfFile: "\(data)/srt-passphrase", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        for file in ["cascade.sqlite", "cascade.sqlite-wal"] {
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: "\(data)/\(file)"))) ?? Data()
+            #expect(bytes.range(of: Data(passphrase.utf8)) == nil, "\(file) holds the SRT passphrase")
+        }
+        let secretsFile = "\(data)/secrets/relay-\(id.dropFirst(2)).json"
+        #expect(try String(contentsOfFile: secretsFile, encoding: .utf8).contains(passphrase))
+        #expect(try FileManager.default.attributesOfItem(atPath: secretsFile)[.posixPermissions] as? Int == 0o600)
         let bytesWithoutServer = hall.bytes
         try await Task.sleep(for: .seconds(2))
         #expect(hall.bytes > bytesWithoutServer, "the hall keeps receiving while the server is down")
@@ -247,6 +256,7 @@ enum LocalDateText {
         let stopped = try await second.client.send("DELETE", "/api/v1/relays/\(id)", token: token)
         #expect(stopped.json["state"] as? String == "stopped")
         #expect(!ProcessFacts.isAlive(Int32(pid)))
+        #expect(!FileManager.default.fileExists(atPath: secretsFile), "a stopped relay's keys are forgotten")
         #expect(second.terminate() == 0)
         hall.stop()
         let times = try MediaProbe.videoFrameTimes(hall.path)

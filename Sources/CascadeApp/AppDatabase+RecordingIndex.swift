@@ -1,5 +1,0 @@
-import CascadeEngine
-import CascadeStore
-
-/// The embedded database is the recording service's index.
-extension AppDatabase: RecordingIndex {}

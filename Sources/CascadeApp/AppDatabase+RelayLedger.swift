@@ -1,5 +1,0 @@
-import CascadeEngine
-import CascadeStore
-
-/// The embedded database is the relay service's ledger.
-extension AppDatabase: RelayLedger {}
