@@ -132,11 +132,13 @@ struct RecordingRoutes {
             guard let index = Int(try context.parameters.require("index")), let part = recording.parts.first(where: { $0.index == index }) else {
                 throw Problem.notFound("recording r\(recording.id) has no such part (it has \(recording.parts.count))")
             }
-            return try partResponse(recording, part, request: request)
+            return try await partResponse(recording, part, request: request, context: context)
         }
     }
 
-    private func partResponse(_ recording: Recording, _ part: RecordingPart, request: Request) throws -> Response {
+    /// The part's bytes (or the requested range), read with non-blocking file I/O on NIO's thread pool:
+    /// twenty people downloading a meeting must not hold the two threads every other request needs.
+    private func partResponse(_ recording: Recording, _ part: RecordingPart, request: Request, context: AppRequestContext) async throws -> Response {
         let path = (try service().directory(of: recording.id) as NSString).appendingPathComponent(part.fileName)
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let size = (attributes[.size] as? NSNumber)?.int64Value else {
             throw Problem.notFound("the file of part \(part.index) is missing; run cascade recordings verify")
@@ -162,18 +164,9 @@ struct RecordingRoutes {
         }
         let length = max(0, last - first + 1)
         headers[.contentLength] = String(length)
-        return Response(status: status, headers: headers, body: ResponseBody(contentLength: Int(length)) { writer in
-            guard let file = FileHandle(forReadingAtPath: path) else { return }
-            defer { try? file.close() }
-            try file.seek(toOffset: UInt64(first))
-            var remaining = length
-            while remaining > 0 {
-                guard let chunk = try file.read(upToCount: Int(min(remaining, 256 << 10))), !chunk.isEmpty else { break }
-                try await writer.write(ByteBuffer(bytes: chunk))
-                remaining -= Int64(chunk.count)
-            }
-            try await writer.finish(nil)
-        })
+        guard length > 0 else { return Response(status: status, headers: headers) }
+        let body = try await FileIO().loadFile(path: path, range: Int(first)...Int(last), context: context, chunkLength: 256 << 10)
+        return Response(status: status, headers: headers, body: body)
     }
 
     /// Refuses unless `principal` operates media for the meeting's organiser (or, for a recording of

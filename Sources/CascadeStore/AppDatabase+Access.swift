@@ -114,24 +114,20 @@ extension AppDatabase {
         }
     }
 
-    /// Password checks run here, two at a time: bcrypt at cost 12 takes about a quarter of a second
-    /// of CPU, which must never hold one of the two threads that serve every other request.
-    private static let passwordChecks: OperationQueue = {
-        let queue = OperationQueue()
-        queue.name = "cascade.password-checks"
-        queue.maxConcurrentOperationCount = 2
-        return queue
-    }()
+    /// Password checks run here, two at a time and at a low CPU priority: bcrypt at cost 12 takes about
+    /// a quarter of a second of CPU, which must never hold the threads that serve every other request
+    /// (measured before: twenty sign-ins at once held every other request for most of a second).
+    private static let passwordChecks = LowPriorityWorkers(count: 2, name: "cascade-password", nice: 15)
 
     /// ``verifyPassword(name:password:)`` on the password-check queue.
     public func verifyPasswordInBackground(name: String, password: String) async throws(StoreError) -> Principal? {
         try await onPasswordQueue { () throws(StoreError) in try self.verifyPassword(name: name, password: password) }
     }
 
-    /// Runs `body` (which hashes or checks a password) on the password-check queue.
+    /// Runs `body` (which hashes or checks a password) on the password-check threads.
     public func onPasswordQueue<Value: Sendable>(_ body: @escaping @Sendable () throws(StoreError) -> Value) async throws(StoreError) -> Value {
         let result: Result<Value, StoreError> = await withCheckedContinuation { continuation in
-            Self.passwordChecks.addOperation { continuation.resume(returning: Result(catching: body)) }
+            Self.passwordChecks.submit { continuation.resume(returning: Result(catching: body)) }
         }
         return try result.get()
     }
