@@ -25,7 +25,7 @@ struct CalendarRoutes {
             let principal = try context.requirePrincipal()
             let hall = try visibleHall(try context.parameters.require("id"), principal)
             let range = try RangeQuery.parse(request.uri.queryParameters, zone: dependencies.zone, defaultDays: 7)
-            return try JSONResponse.make(try busy(of: [hall.id], in: range).first!)
+            return try JSONResponse.make(try await busy(of: [hall.id], in: range).first!)
         }
         group.get("units/:id/busy") { request, context in
             let principal = try context.requirePrincipal()
@@ -33,25 +33,26 @@ struct CalendarRoutes {
             let range = try RangeQuery.parse(request.uri.queryParameters, zone: dependencies.zone, defaultDays: 7)
             let subtree = dependencies.policy.tree.subtree(of: unitId)
             let halls = dependencies.policy.tree.halls.filter { subtree.contains($0.unitId) }.map(\.id)
-            return try JSONResponse.make(try busy(of: halls, in: range))
+            return try JSONResponse.make(try await busy(of: halls, in: range))
         }
         group.get("halls/:id/calendar.ics") { _, context in
             let principal = try context.requirePrincipal()
             let hall = try visibleHall(try context.parameters.require("id"), principal)
-            return try calendar(named: hall.name) { $0.hallIds.contains(hall.id) }
+            return try await calendar(named: hall.name) { $0.hallIds.contains(hall.id) }
         }
         group.get("units/:id/calendar.ics") { _, context in
             let principal = try context.requirePrincipal()
             let unitId = try visibleUnit(try context.parameters.require("id"), principal)
             let subtree = dependencies.policy.tree.subtree(of: unitId)
-            return try calendar(named: dependencies.policy.tree.unit(unitId)?.name ?? unitId) { meetings.involves($0, units: subtree) }
+            return try await calendar(named: dependencies.policy.tree.unit(unitId)?.name ?? unitId) { meetings.involves($0, units: subtree) }
         }
     }
 
-    private func busy(of hallIds: [String], in range: Window) throws -> [HallBusy] {
-        let booked = try dependencies.database.meetings(
-            overlapping: Window(start: range.start.addingTimeInterval(-4 * 3600), end: range.end), inHalls: Set(hallIds), maximumSpan: dependencies.maximumSpan
-        )
+    private func busy(of hallIds: [String], in range: Window) async throws -> [HallBusy] {
+        let span = dependencies.maximumSpan
+        let booked = try await dependencies.offloaded {
+            try $0.meetings(overlapping: Window(start: range.start.addingTimeInterval(-4 * 3600), end: range.end), inHalls: Set(hallIds), maximumSpan: span)
+        }
             .filter { $0.window.intersection(range) != nil }
         let zone = dependencies.zone
         return hallIds.map { hallId in
@@ -62,10 +63,11 @@ struct CalendarRoutes {
         }
     }
 
-    private func calendar(named name: String, including: (Meeting) -> Bool) throws -> Response {
+    private func calendar(named name: String, including: (Meeting) -> Bool) async throws -> Response {
         let now = Date()
         let range = Window(start: now.addingTimeInterval(-30 * 86400), end: now.addingTimeInterval(366 * 86400))
-        let selected = try dependencies.database.meetings(overlapping: range, includeCancelled: true, maximumSpan: dependencies.maximumSpan).filter(including)
+        let span = dependencies.maximumSpan
+        let selected = try await dependencies.offloaded { try $0.meetings(overlapping: range, includeCancelled: true, maximumSpan: span) }.filter(including)
         let tree = dependencies.policy.tree
         let text = ICalendar(name: "Cascade — \(name)", zone: dependencies.zone) { tree.hall($0)?.name ?? $0 }.render(selected, now: now)
         return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -2,6 +2,7 @@ import CascadeCore
 import CascadeEngine
 import CascadeStore
 import Foundation
+import NIOPosix
 
 /// What the routes need, wired by the composition root.
 public struct HTTPDependencies: Sendable {
@@ -35,6 +36,14 @@ public struct HTTPDependencies: Sendable {
         self.requiredElements = requiredElements
         self.bookingRules = bookingRules
         self.zone = zone
+    }
+
+    /// Runs a database call whose cost grows with the data — a list, a range, a calendar, a booking
+    /// with its conflict check — on NIO's pool for blocking work, so the two threads that serve
+    /// every request never wait on SQLite. Point lookups by key stay where they are.
+    func offloaded<Value: Sendable>(_ body: @escaping @Sendable (AppDatabase) throws -> Value) async throws -> Value {
+        let database = self.database
+        return try await NIOThreadPool.singleton.runIfActive { try body(database) }
     }
 
     /// The booking context for a request made now.

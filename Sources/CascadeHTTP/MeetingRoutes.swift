@@ -9,7 +9,7 @@ struct MeetingRoutes {
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.post("meetings") { request, context in try await book(request, context) }
-        group.get("meetings") { request, context in try list(request, context) }
+        group.get("meetings") { request, context in try await list(request, context) }
         group.get("meetings/:id") { _, context in
             let principal = try context.requirePrincipal()
             let meeting = try visibleMeeting(try context.parameters.require("id"), principal)
@@ -20,11 +20,11 @@ struct MeetingRoutes {
             let principal = try context.requirePrincipal()
             let (reference, meeting) = try managedMeeting(try context.parameters.require("id"), principal)
             let scope = try scope(request.uri.queryParameters.get("scope"), for: reference)
-            try dependencies.database.cancelMeeting(reference, scope: scope, actor: principal.name)
+            try await dependencies.offloaded { try $0.cancelMeeting(reference, scope: scope, actor: principal.name) }
             context.logger.debug("meeting cancelled", metadata: ["meeting.id": "\(meeting.id)"])
             return Response(status: .noContent)
         }
-        group.get("agenda") { request, context in try agenda(request, context) }
+        group.get("agenda") { request, context in try await agenda(request, context) }
     }
 
     // MARK: - Handlers
@@ -47,15 +47,16 @@ struct MeetingRoutes {
             if let recurrence = body.recurrence {
                 let (firstDate, startTime) = Zone(zone).local(start)
                 let rule = try recurrence.rule(startingOn: firstDate)
-                let series = try dependencies.database.bookSeries(
-                    details, hallIds: hallIds, firstDate: firstDate, startTime: startTime,
-                    durationMinutes: Int(end.timeIntervalSince(start) / 60), zone: zone, rule: rule, actor: principal.name, context: context
-                )
+                let minutes = Int(end.timeIntervalSince(start) / 60)
+                let series = try await dependencies.offloaded {
+                    try $0.bookSeries(details, hallIds: hallIds, firstDate: firstDate, startTime: startTime,
+                                      durationMinutes: minutes, zone: zone, rule: rule, actor: principal.name, context: context)
+                }
                 var response = try JSONResponse.make(SeriesView(series, now: Date()), status: .created)
                 response.headers[.location] = "/api/v1/meetings/\(series.occurrenceId(firstDate))"
                 return response
             }
-            let meeting = try dependencies.database.bookMeeting(details, hallIds: hallIds, start: start, end: end, actor: principal.name, context: context)
+            let meeting = try await dependencies.offloaded { try $0.bookMeeting(details, hallIds: hallIds, start: start, end: end, actor: principal.name, context: context) }
             var response = try JSONResponse.make(MeetingView(meeting, zone: zone), status: .created)
             response.headers[.location] = "/api/v1/meetings/\(meeting.id)"
             return response
@@ -64,7 +65,7 @@ struct MeetingRoutes {
         }
     }
 
-    private func list(_ request: Request, _ context: AppRequestContext) throws -> Response {
+    private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         try dependencies.authorize(principal, .readMeetings)
         let query = request.uri.queryParameters
@@ -77,7 +78,8 @@ struct MeetingRoutes {
             return state
         }
         let unitIds = unit.map { dependencies.policy.tree.subtree(of: $0) }
-        let meetings = try dependencies.database.meetings(overlapping: range, includeCancelled: state == .cancelled, maximumSpan: dependencies.maximumSpan)
+        let span = dependencies.maximumSpan
+        let meetings = try await dependencies.offloaded { try $0.meetings(overlapping: range, includeCancelled: state == .cancelled, maximumSpan: span) }
             .filter { meeting in
                 isVisible(meeting, to: principal)
                     && (state == nil || meeting.state == state)
@@ -114,17 +116,16 @@ struct MeetingRoutes {
             try rules.validate(start: start, end: end, now: Date())
         }
         do {
-            let changed = try dependencies.database.changeMeeting(
-                reference, scope: scope, to: MeetingChange(details: details, hallIds: hallIds, start: start, end: end, state: state),
-                actor: principal.name, context: dependencies.bookingContext(zone: zone)
-            )
+            let change = MeetingChange(details: details, hallIds: hallIds, start: start, end: end, state: state)
+            let bookingContext = dependencies.bookingContext(zone: zone)
+            let changed = try await dependencies.offloaded { try $0.changeMeeting(reference, scope: scope, to: change, actor: principal.name, context: bookingContext) }
             return try JSONResponse.make(MeetingView(changed, zone: dependencies.zone))
         } catch let refusal as BookingRefusal {
             throw Problem.refused(refusal, zone: zone)
         }
     }
 
-    private func agenda(_ request: Request, _ context: AppRequestContext) throws -> Response {
+    private func agenda(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         try dependencies.authorize(principal, .readMeetings)
         let query = request.uri.queryParameters
@@ -137,7 +138,8 @@ struct MeetingRoutes {
         guard (1...31).contains(days) else { throw Problem.badRequest("days must be 1–31", field: "days") }
         let midnight = LocalTime(hour: 0, minute: 0)!
         let range = Window(start: wallClock.instant(first, midnight), end: wallClock.instant(first.adding(days: days), midnight))
-        let meetings = try dependencies.database.meetings(overlapping: range, maximumSpan: dependencies.maximumSpan).filter { isVisible($0, to: principal) }
+        let span = dependencies.maximumSpan
+        let meetings = try await dependencies.offloaded { try $0.meetings(overlapping: range, maximumSpan: span) }.filter { isVisible($0, to: principal) }
         struct Day: Encodable {
             var date: LocalDate
             var meetings: [MeetingView]

@@ -112,7 +112,7 @@ struct RecordingRoutes {
         group.get("recordings") { _, context in
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .readMeetings)
-            let visible = try dependencies.database.recordings().filter { isVisible($0, to: principal) }
+            let visible = try await dependencies.offloaded { try $0.recordings() }.filter { isVisible($0, to: principal) }
             return try JSONResponse.make(visible.map(RecordingView.init))
         }
         group.get("recordings/:id") { _, context in

@@ -109,7 +109,7 @@ struct RelayRoutes {
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .readMeetings)
             var views: [RelayView] = []
-            for summary in try dependencies.database.relays() where isVisible(summary, to: principal) {
+            for summary in try await dependencies.offloaded({ try $0.relays() }) where isVisible(summary, to: principal) {
                 views.append(RelayView(summary, live: await dependencies.relays?.live(summary.id), tree: dependencies.policy.tree, mayOperate: mayOperate(principal)))
             }
             return try JSONResponse.make(views)

@@ -40,7 +40,10 @@ struct UserRoutes {
             // A scoped administrator may only create users inside their own subtree.
             try dependencies.authorize(principal, .manageUsers, onUnit: body.unitId ?? dependencies.policy.tree.rootUnitId)
             let password = Secrets.password()
-            let user = try dependencies.database.createUser(name: body.name, role: role, unitId: body.unitId, password: password, actor: principal.name)
+            let database = dependencies.database
+            let user = try await database.onPasswordQueue { () throws(StoreError) in
+                try database.createUser(name: body.name, role: role, unitId: body.unitId, password: password, actor: principal.name)
+            }
             return try JSONResponse.make(CreatedUser(user: user, password: password), status: .created)
         }
         group.get("audit") { request, context in
@@ -57,7 +60,7 @@ struct UserRoutes {
                 guard let id = Int64(text) else { throw Problem.badRequest("before must be an audit entry id", field: "before") }
                 return id
             }
-            return try JSONResponse.make(try dependencies.database.auditEntries(limit: limit, beforeId: before))
+            return try JSONResponse.make(try await dependencies.offloaded { try $0.auditEntries(limit: limit, beforeId: before) })
         }
     }
 }
