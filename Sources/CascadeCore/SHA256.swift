@@ -102,3 +102,19 @@ public struct SHA256: Sendable {
 extension UInt32 {
     fileprivate func rotatedRight(_ count: UInt32) -> UInt32 { (self >> count) | (self << (32 - count)) }
 }
+
+extension SHA256 {
+    /// HMAC-SHA256 (RFC 2104) of `message` under `key`, as hex: derives per-hall keys from the site's.
+    public static func hmacHex(key: String, message: String) -> String {
+        var keyBytes = Array(key.utf8)
+        if keyBytes.count > 64 {
+            var hash = SHA256()
+            hash.update(keyBytes)
+            keyBytes = hash.finalize()
+        }
+        keyBytes += [UInt8](repeating: 0, count: 64 - keyBytes.count)
+        var inner = SHA256()
+        inner.update(keyBytes.map { $0 ^ 0x36 } + Array(message.utf8))
+        return hexDigest(keyBytes.map { $0 ^ 0x5c } + inner.finalize())
+    }
+}

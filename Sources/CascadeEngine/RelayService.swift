@@ -170,7 +170,9 @@ public actor RelayService: Service {
         active[id] = relay
         persist(id)
         send(.addHall(output), to: id)
-        return (srtURL(host: "127.0.0.1", port: relay.spec.listener.port, mode: .caller, latencyMs: 120, streamId: streamId), relay.meetingId)
+        // A tap calls over loopback with the site's passphrase, which no hall's URL carries.
+        let url = SRTAddress(host: "127.0.0.1", port: relay.spec.listener.port, mode: .caller, latencyMs: 120, passphrase: settings.passphrase, streamId: streamId).uri
+        return (url, relay.meetingId)
     }
 
     /// Stops a relay and waits until its worker is gone.
@@ -472,7 +474,7 @@ public actor RelayService: Service {
     private func output(for hall: Hall) -> RelayOutput {
         switch hall.endpoint {
         case .srtCaller(let streamId):
-            return RelayOutput(hallId: hall.id, destination: .streamId(streamId), passphrase: hall.srtPassphrase)
+            return RelayOutput(hallId: hall.id, destination: .streamId(streamId), passphrase: key(of: hall))
         case .srtListener(let host, let port):
             return RelayOutput(hallId: hall.id, destination: .call(uri: srtURL(host: host, port: port, mode: .caller, latencyMs: hall.latencyMs, streamId: nil, hall: hall)))
         case .udpMulticast(let group, let port):
@@ -491,8 +493,16 @@ public actor RelayService: Service {
         }
     }
 
-    /// A hall's SRT URL, with the hall's own passphrase when it has one.
-    private func srtURL(host: String, port: Int, mode: SRTAddress.Mode, latencyMs: Int, streamId: String?, hall: Hall? = nil) -> String {
-        SRTAddress(host: host, port: port, mode: mode, latencyMs: latencyMs, passphrase: hall?.srtPassphrase ?? settings.passphrase, streamId: streamId).uri
+    /// A hall's SRT URL, with the hall's own key.
+    private func srtURL(host: String, port: Int, mode: SRTAddress.Mode, latencyMs: Int, streamId: String?, hall: Hall) -> String {
+        SRTAddress(host: host, port: port, mode: mode, latencyMs: latencyMs, passphrase: key(of: hall), streamId: streamId).uri
+    }
+
+    /// Every hall has a key of its own: the one configured for it, or one derived from the site's
+    /// passphrase and the hall's id (HMAC-SHA256). A hall's URL — shown to whoever operates that hall —
+    /// then opens that hall's stream only: the site's passphrase, which the listener's taps and call
+    /// legs use, never leaves the server.
+    private func key(of hall: Hall) -> String {
+        hall.srtPassphrase ?? "h" + String(SHA256.hmacHex(key: settings.passphrase, message: "cascade-hall:\(hall.id)").prefix(40))
     }
 }

@@ -27,3 +27,14 @@ import Testing
         #expect(incremental == whole.finalize())
     }
 }
+
+@Suite struct HMACTests {
+    /// RFC 4231-style checks against Python's hmac module.
+    @Test(arguments: [
+        ("key", "The quick brown fox jumps over the lazy dog", "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"),
+        (String(repeating: "k", count: 100), "m", "0482265a92ce176b0374f2192380b21e2d40126432c52f865cc0957053ae7a14"),
+    ])
+    func matchesReference(key: String, message: String, expected: String) {
+        #expect(SHA256.hmacHex(key: key, message: message) == expected)
+    }
+}

@@ -37,6 +37,32 @@ import Testing
         }
     }
 
+    @Test("each hall's URL carries a key of its own: it opens that hall's stream only, never the site's passphrase")
+    func aHallsKeyOpensOnlyThatHall() async throws {
+        try await withInProcessServer { client, database, configuration in
+            let token = try RecordingAPITests.admin(database)
+            let created = try await client.send("POST", "/api/v1/relays", token: token, json: #"{"source":"demo:","halls":["hall-gia-nghia","hall-cu-jut"]}"#)
+            #expect(created.status == 201, "\(created.text)")
+            let id = try #require(created.json["id"] as? String)
+            let giaNghia = try #require(Self.url(created.json, "hall-gia-nghia")), cuJut = try #require(Self.url(created.json, "hall-cu-jut"))
+            func key(_ url: String) -> String? { URLComponents(string: url)?.queryItems?.first { $0.name == "passphrase" }?.value }
+            let site = try String(contentsOfFile: "\(configuration.dataDirectory)/srt-passphrase", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(key(giaNghia) != nil && key(giaNghia) != key(cuJut))
+            #expect(key(giaNghia) != site && key(cuJut) != site, "the site's passphrase is never handed out")
+            // Gia Nghĩa's key with Cư Jút's stream id is refused; with its own it is let in.
+            let impostor = HallReceiver(srt: giaNghia.replacingOccurrences(of: "streamid=hall-gia-nghia", with: "streamid=hall-cu-jut"), path: "\(configuration.dataDirectory)/impostor.ts")
+            let honest = HallReceiver(srt: giaNghia, path: "\(configuration.dataDirectory)/honest.ts")
+            try impostor.start()
+            try honest.start()
+            defer { impostor.stop(); honest.stop() }
+            let seen = try await Self.waitFor(client, id, token: token) { relay in
+                Self.isConnected(relay, "hall-gia-nghia") && (relay["recentEvents"] as? [[String: Any]] ?? []).contains { $0["kind"] as? String == "hall-refused" }
+            }
+            #expect(!Self.isConnected(seen, "hall-cu-jut"), "another hall's key does not open Cư Jút's stream")
+            #expect(try await client.send("DELETE", "/api/v1/relays/\(id)", token: token).status == 200)
+        }
+    }
+
     @Test func technicianStartsWatchesChangesAndStopsARelay() async throws {
         try await withInProcessServer { client, database, configuration in
             let token = try RecordingAPITests.admin(database)
