@@ -61,6 +61,8 @@ public enum CascadeServer {
                 This password is shown only now: keep it safe. Create more users with `cascade user add`.
                 """)
         }
+        // Rows written by an older Cascade may still hold passphrases: move them out before anything runs.
+        try ledger(configuration, database).moveStoredSecrets()
         try database.appendAudit(actor: "system", action: "server.started", details: "listening on \(configuration.http)")
         let supervisor = makeSupervisor(configuration, workerExecutable: workerExecutable, logger: logger)
         let app = makeApplication(configuration, database: database, supervisor: supervisor, logger: logger) { port in

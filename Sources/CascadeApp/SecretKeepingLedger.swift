@@ -14,6 +14,28 @@ struct SecretKeepingLedger: RelayLedger, RecordingIndex {
     private static func relayFile(_ id: Int64) -> String { "relay-\(id).json" }
     private static func recordingFile(_ id: Int64) -> String { "recording-\(id).uri" }
 
+    /// Moves secrets an older Cascade left in the database into the secrets files (for running jobs)
+    /// and redacts them in place; returns how many rows changed.
+    @discardableResult
+    func moveStoredSecrets() throws -> Int {
+        var sources: [Int64: String] = [:], specs: [Int64: String] = [:]
+        for stored in try database.storedRecordingSources() {
+            let redacted = JobSecrets.redacted(stored.text)
+            guard redacted != stored.text else { continue }
+            if stored.isRunning, secrets.load(Self.recordingFile(stored.id)) == nil { try secrets.save(stored.text, as: Self.recordingFile(stored.id)) }
+            sources[stored.id] = redacted
+        }
+        for stored in try database.storedRelaySpecs() {
+            guard let spec = try? JSONDecoder().decode(RelaySpec.self, from: Data(stored.text.utf8)) else { continue }
+            let redacted = String(decoding: try JSONEncoder().encode(JobSecrets.redacted(spec)), as: UTF8.self)
+            guard JobSecrets.redacted(spec) != spec else { continue }
+            if stored.isRunning, secrets.load(Self.relayFile(stored.id)) == nil { try secrets.save(stored.text, as: Self.relayFile(stored.id)) }
+            specs[stored.id] = redacted
+        }
+        try database.replaceStoredSecrets(recordingSources: sources, relaySpecs: specs)
+        return sources.count + specs.count
+    }
+
     // MARK: - RelayLedger
 
     func createRelay(meetingId: String?, source: String, listenerPort: Int, hallIds: [String], actor: String) throws -> Int64 {
@@ -74,10 +96,13 @@ struct SecretKeepingLedger: RelayLedger, RecordingIndex {
 
     func recording(_ id: Int64) throws -> Recording? { try database.recording(id) }
 
-    /// Each active recording resumes from its full source URI, kept in the secrets file.
+    /// Each active recording resumes from its full source URI, kept in the secrets file. One whose file
+    /// is gone cannot resume with its keys (a listener would wait unencrypted): it ends as failed.
     func activeRecordings() throws -> [(recording: Recording, sourceURI: String)] {
-        try database.activeRecordings().map { active in
-            (active.recording, secrets.load(Self.recordingFile(active.recording.id)) ?? active.sourceURI)
+        try database.activeRecordings().compactMap { active in
+            if let sourceURI = secrets.load(Self.recordingFile(active.recording.id)) { return (active.recording, sourceURI) }
+            try database.finishRecording(active.recording.id, state: .failed, reason: "its source's keys are gone (DATA/secrets); start it again", actor: "system")
+            return nil
         }
     }
 

@@ -44,6 +44,9 @@ public actor RecordingService: Service {
         var workerId: String?
         var nextPart = 0
         var openPart: (index: Int, startedAt: Date)?
+        /// Parts the recorder has moved on from but is still finalising (splitmuxsink's async-finalize):
+        /// measured when their fragment-closed message says the file is complete, not before.
+        var closingParts: [Int: Date] = [:]
         var hasMedia = false
         var isStopping = false
         var stopReason: String?
@@ -168,15 +171,19 @@ public actor RecordingService: Service {
         case .report(.element(_, "splitmuxsink-fragment-opened", let fields)):
             guard let partIndex = Self.partIndex(in: fields) else { return }
             let now = Date()
-            if let open = active[id]?.openPart { await finish(id, partIndex: open.index, startedAt: open.startedAt, endedNormally: true) }
+            if let open = active[id]?.openPart { active[id]?.closingParts[open.index] = open.startedAt }
             active[id]?.openPart = (partIndex, now)
             active[id]?.hasMedia = true
             active[id]?.nextPart = partIndex + 1
             record { try index.partOpened(recording: id, index: partIndex, at: now) }
         case .report(.element(_, "splitmuxsink-fragment-closed", let fields)):
-            guard let partIndex = Self.partIndex(in: fields), let open = active[id]?.openPart, open.index == partIndex else { return }
-            active[id]?.openPart = nil
-            await finish(id, partIndex: partIndex, startedAt: open.startedAt, endedNormally: true)
+            guard let partIndex = Self.partIndex(in: fields) else { return }
+            if let startedAt = active[id]?.closingParts.removeValue(forKey: partIndex) {
+                await finish(id, partIndex: partIndex, startedAt: startedAt, endedNormally: true)
+            } else if let open = active[id]?.openPart, open.index == partIndex {
+                active[id]?.openPart = nil
+                await finish(id, partIndex: partIndex, startedAt: open.startedAt, endedNormally: true)
+            }
         case .report(.error(let element, let message, _)):
             active[id]?.lastError = "\(element): \(message)"
         case .exited(let outcome):
@@ -189,11 +196,17 @@ public actor RecordingService: Service {
     private func recorderEnded(_ id: Int64, outcome: WorkerOutcome) async {
         guard var recording = active[id] else { return }
         recording.workerId = nil
-        if let open = recording.openPart {
+        // The recorder is gone: every part it was still finalising is as complete as it will be.
+        var pending = recording.closingParts.map { (index: $0.key, startedAt: $0.value, endedNormally: true) }
+        if let open = recording.openPart { pending.append((open.index, open.startedAt, outcome.reachedEndOfStream)) }
+        if !pending.isEmpty {
             recording.openPart = nil
+            recording.closingParts = [:]
             recording.isMeasuringLastPart = true
             active[id] = recording
-            await finish(id, partIndex: open.index, startedAt: open.startedAt, endedNormally: outcome.reachedEndOfStream)
+            for part in pending.sorted(by: { $0.index < $1.index }) {
+                await finish(id, partIndex: part.index, startedAt: part.startedAt, endedNormally: part.endedNormally)
+            }
             // Stops (and failures) may have arrived during the measurement: carry on from the state as
             // it is now, never from the copy taken before the suspension.
             guard let current = active[id] else { return }

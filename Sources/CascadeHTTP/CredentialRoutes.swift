@@ -38,9 +38,10 @@ struct CredentialRoutes {
             let principal = try context.requirePrincipal()
             let body = try await JSONBody.decode(PasswordChange.self, from: request, allowedFields: ["currentPassword", "newPassword"])
             let database = dependencies.database
+            let presented = try? BearerAuthMiddleware.bearerToken(request)
             do {
                 try await database.onPasswordQueue { () throws(StoreError) in
-                    try database.changePassword(principal.name, current: body.currentPassword, new: body.newPassword)
+                    try database.changePassword(principal.name, current: body.currentPassword, new: body.newPassword, keepingToken: presented)
                 }
             } catch let error as StoreError {
                 guard error.code == .invalid else { throw error }
@@ -51,6 +52,12 @@ struct CredentialRoutes {
         group.get("me/tokens") { _, context in
             let principal = try context.requirePrincipal()
             return try JSONResponse.make(try dependencies.database.tokens(ofUser: principal.name))
+        }
+        group.delete("me/tokens/:tokenId") { _, context in
+            let principal = try context.requirePrincipal()
+            guard let tokenId = Int64(try context.parameters.require("tokenId")) else { throw Problem.notFound("no such token") }
+            try revoke(tokenId, of: principal.name, actor: principal.name)
+            return Response(status: .noContent)
         }
         group.patch("users/:name") { request, context in
             let principal = try context.requirePrincipal()

@@ -50,8 +50,10 @@ struct RelayRoutes {
         }
 
         /// `mayOperate` says for a hall whether the caller operates its media: only then does its
-        /// `access` (the URL with the SRT passphrase) appear.
-        init(_ summary: RelaySummary, live: RelayLive?, tree: UnitTree, mayOperate: (String) -> Bool) {
+        /// `access` (the URL with the SRT passphrase) appear. `maySee` says whether the caller may see
+        /// a hall at all: another unit's halls in a shared relay (their figures, events, decoder
+        /// addresses) are left out.
+        init(_ summary: RelaySummary, live: RelayLive?, tree: UnitTree, mayOperate: (String) -> Bool, maySee: (String) -> Bool) {
             id = "rl\(summary.id)"
             meetingId = summary.meetingId
             source = summary.source
@@ -61,12 +63,16 @@ struct RelayRoutes {
             stoppedAt = summary.stoppedAt
             reason = summary.reason
             createdBy = summary.createdBy
-            halls = summary.halls
+            halls = summary.halls.filter { maySee($0.hallId) }
             access = live?.halls.filter { mayOperate($0.hallId) }
             restarts = live?.restarts
             pid = live?.pid
-            statistics = live?.statistics
-            recentEvents = live?.recentEvents
+            statistics = live?.statistics.map { sample in
+                var visible = sample
+                visible.halls = sample.halls.filter { maySee($0.hallId) }
+                return visible
+            }
+            recentEvents = live?.recentEvents.filter { $0.hallId.map(maySee) ?? true }
             let current = summary.halls.filter { $0.removedAt == nil }.map(\.hallId)
             let root = tree.units.first { unit in
                 unit.parentId == nil && current.allSatisfy { tree.hall($0).map { tree.isUnit($0.unitId, within: unit.id) } ?? false }
@@ -110,7 +116,7 @@ struct RelayRoutes {
             try dependencies.authorize(principal, .readMeetings)
             var views: [RelayView] = []
             for summary in try await dependencies.offloaded({ try $0.relays() }) where isVisible(summary, to: principal) {
-                views.append(RelayView(summary, live: await dependencies.relays?.live(summary.id), tree: dependencies.policy.tree, mayOperate: mayOperate(principal)))
+                views.append(RelayView(summary, live: await dependencies.relays?.live(summary.id), tree: dependencies.policy.tree, mayOperate: mayOperate(principal), maySee: maySee(principal)))
             }
             return try JSONResponse.make(views)
         }
@@ -178,7 +184,9 @@ struct RelayRoutes {
                 if visible[event.relayId] == nil {
                     visible[event.relayId] = (try? database.relay(event.relayId)).flatMap { $0 }.map { isVisible($0, to: principal) } ?? false
                 }
-                guard visible[event.relayId] == true, let data = try? JSONResponse.encoder.encode(event) else { continue }
+                // Another unit's hall in a shared relay: its events are not the caller's to see.
+                let hallVisible = event.hallId.map(maySee(principal)) ?? true
+                guard visible[event.relayId] == true, hallVisible, let data = try? JSONResponse.encoder.encode(event) else { continue }
                 feed.yield("event: \(event.kind)\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
             }
             feed.finish()
@@ -208,7 +216,13 @@ struct RelayRoutes {
 
     private func view(_ id: Int64, for principal: Principal) async throws -> RelayView {
         guard let summary = try dependencies.database.relay(id) else { throw Problem.notFound("no relay rl\(id)") }
-        return RelayView(summary, live: await dependencies.relays?.live(id), tree: dependencies.policy.tree, mayOperate: mayOperate(principal))
+        return RelayView(summary, live: await dependencies.relays?.live(id), tree: dependencies.policy.tree, mayOperate: mayOperate(principal), maySee: maySee(principal))
+    }
+
+    /// Whether `principal` may see a hall (it belongs to their subtree).
+    private func maySee(_ principal: Principal) -> (String) -> Bool {
+        let policy = dependencies.policy
+        return { hallId in policy.tree.hall(hallId).map { policy.canSee(principal, unit: $0.unitId) } ?? false }
     }
 
     /// Whether `principal` operates the media of a hall (and so may see its URL and passphrase).

@@ -34,7 +34,8 @@ public enum PipelineRecipes {
     /// splitmuxsink posts `splitmuxsink-fragment-opened` / `-closed` element messages for the index.
     public static func recording(from source: RelaySource, into directory: String, partDuration: Duration, firstPart: Int) -> PipelineRecipe {
         let nanoseconds = partDuration.components.seconds * 1_000_000_000 + partDuration.components.attoseconds / 1_000_000_000
-        let location = (directory as NSString).appendingPathComponent("part-%05d.mp4")
+        // splitmuxsink reads `location` as a printf format: a `%` in the directory must stay a `%`.
+        let location = (directory.replacingOccurrences(of: "%", with: "%%") as NSString).appendingPathComponent("part-%05d.mp4")
         return source.recordingHead + PipelineRecipe("""
         splitmuxsink name=parts async-finalize=true muxer-factory=mp4mux \
         muxer-properties="properties,fragment-duration=500" max-size-time=\(nanoseconds) \

@@ -51,9 +51,12 @@ public enum RelaySource: Sendable, Hashable {
             address.passphrase = nil
             return address.uri
         case .rtsp(let uri):
-            guard var components = URLComponents(string: uri) else { return uri }
+            // The user name and the query can carry credentials too (`?token=` on some cameras).
+            guard var components = URLComponents(string: uri) else { return "rtsp://" }
+            components.user = nil
             components.password = nil
-            return components.string ?? uri
+            components.query = nil
+            return components.string ?? "rtsp://"
         case .udp(let host, let port): return "udp://\(host):\(port)"
         case .rtp(let host, let port): return "rtp://\(host):\(port)"
         case .demo: return "demo:"

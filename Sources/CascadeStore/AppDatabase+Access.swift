@@ -95,7 +95,7 @@ extension AppDatabase {
             let sql = """
                 SELECT user.* FROM accessToken JOIN user ON user.id = accessToken.userId
                 WHERE accessToken.tokenHash = ? AND accessToken.revokedAt IS NULL AND user.isDisabled = 0
-                  AND (accessToken.expiresAt IS NULL OR accessToken.expiresAt > ?) AND accessToken.calendarPath IS NULL
+                  AND accessToken.expiresAt > ? AND accessToken.calendarPath IS NULL
                 """
             return try UserRecord.fetchOne(db, sql: sql, arguments: [hash, now])?.principal
         }
@@ -137,7 +137,10 @@ extension AppDatabase {
         let record = try read { db in try UserRecord.filter(UserRecord.Columns.name == name).fetchOne(db) }
         let storedHash = record?.passwordHash ?? unknownUserHash
         let matches = Bcrypt.verify(password, hash: storedHash) && record != nil && record?.isDisabled == false
-        try appendAudit(actor: record?.name ?? name, action: matches ? "login.succeeded" : "login.failed", target: nil, details: nil)
+        // An unknown name is recorded only if it looks like a user name: a password typed into the
+        // name field must not end up in the audit log.
+        let shownName = record?.name ?? (Identifier.isValid(name.lowercased()) && name.count <= 64 ? name : "(not a user name)")
+        try appendAudit(actor: shownName, action: matches ? "login.succeeded" : "login.failed", target: nil, details: nil)
         return matches ? record?.principal : nil
     }
 }

@@ -71,8 +71,10 @@ extension AppDatabase {
         }
     }
 
-    /// Changes a user's own password; the current one must be given. Their other tokens keep working.
-    public func changePassword(_ userName: String, current: String, new: String) throws(StoreError) {
+    /// Changes a user's own password; the current one must be given. Every other token of theirs is
+    /// revoked (a password changed after a leak also ends the sessions the leak opened); the token the
+    /// change was made with, if given, keeps working.
+    public func changePassword(_ userName: String, current: String, new: String, keepingToken: String? = nil) throws(StoreError) {
         guard new.count >= 12 else { throw StoreError(.invalid, "a password needs at least 12 characters") }
         let stored = try read { db in try UserRecord.filter(UserRecord.Columns.name == userName).fetchOne(db) }
         guard let stored, Bcrypt.verify(current, hash: stored.passwordHash) else {
@@ -84,7 +86,13 @@ extension AppDatabase {
             guard var user = try UserRecord.filter(UserRecord.Columns.name == userName).fetchOne(db) else { throw StoreError(.notFound, "no user named \(userName)") }
             user.passwordHash = hash
             try user.update(db)
-            try AuditEntryRecord.append(db, actor: userName, action: "password.changed", target: userName, details: nil)
+            if let userId = user.id {
+                let kept = keepingToken.map(Secrets.tokenHash) ?? ""
+                try AccessTokenRecord.filter(AccessTokenRecord.Columns.userId == userId && AccessTokenRecord.Columns.revokedAt == nil
+                                             && AccessTokenRecord.Columns.tokenHash != kept)
+                    .updateAll(db, AccessTokenRecord.Columns.revokedAt.set(to: Date()))
+            }
+            try AuditEntryRecord.append(db, actor: userName, action: "password.changed", target: userName, details: "other tokens revoked")
         }
     }
 

@@ -53,10 +53,17 @@ import Testing
             #expect(wrong.status == 422 && wrong.json["field"] as? String == "currentPassword")
             let short = try await client.send("POST", "/api/v1/me/password", token: token, json: #"{"currentPassword":"the first password","newPassword":"short"}"#)
             #expect(short.status == 422 && short.json["field"] as? String == "newPassword")
+            let elsewhere = try await client.login("vp", "the first password")
             #expect(try await client.send("POST", "/api/v1/me/password", token: token, json: #"{"currentPassword":"the first password","newPassword":"the second password"}"#).status == 204)
-            _ = try await client.login("vp", "the second password")
+            #expect(try await client.send("GET", "/api/v1/me", token: elsewhere).status == 401, "a changed password ends the other sessions")
+            #expect(try await client.send("GET", "/api/v1/me", token: token).status == 200, "the one it was changed from stays")
+            let second = try await client.login("vp", "the second password")
             #expect(try await client.send("POST", "/auth/token", json: #"{"name":"vp","password":"the first password"}"#).status == 401)
-            #expect(try await client.send("GET", "/api/v1/me/tokens", token: token).jsonArray.count == 2)
+            let tokens = try await client.send("GET", "/api/v1/me/tokens", token: token).jsonArray
+            #expect(tokens.count == 3)
+            let secondId = try #require(tokens.first?["id"] as? Int)
+            #expect(try await client.send("DELETE", "/api/v1/me/tokens/\(secondId)", token: token).status == 204)
+            #expect(try await client.send("GET", "/api/v1/me", token: second).status == 401, "one's own token revoked from elsewhere")
         }
     }
 }

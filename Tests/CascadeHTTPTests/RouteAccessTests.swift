@@ -56,6 +56,9 @@ import Testing
         Operation(method: "POST", path: "/api/v1/me/password", body: #"{"currentPassword":"not the password","newPassword":"a new long password"}"#,
                   rows: protected([Row(caller: .viewer, target: .none, expected: [422])])),
         Operation(method: "GET", path: "/api/v1/me/tokens", body: nil, rows: protected([Row(caller: .viewer, target: .none, expected: [200])])),
+        Operation(method: "DELETE", path: "/api/v1/me/tokens/{tokenId}", body: nil, rows: protected([
+            Row(caller: .admin, target: .own, expected: [404]), // staff-own's token is not the admin's own
+        ])),
         Operation(method: "PATCH", path: "/api/v1/users/{name}", body: #"{"disabled":false}"#, rows: protected([
             Row(caller: .technician, target: .own, expected: [403]), Row(caller: .admin, target: .own, expected: [200]),
             Row(caller: .admin, target: .other, expected: [404]), Row(caller: .centralAdmin, target: .other, expected: [200]),
@@ -251,6 +254,13 @@ import Testing
                 }
             }
             #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+
+            // A relay shared by two districts: each district sees its own hall only.
+            let shared = try database.createRelay(meetingId: nil, source: "demo:", listenerPort: 9092, hallIds: ["hall-cu-jut", "hall-gia-nghia"], actor: "test")
+            let seen = try await client.send("GET", "/api/v1/relays/rl\(shared)", token: tokens[.technician])
+            #expect((seen.json["halls"] as? [[String: Any]])?.compactMap { $0["hallId"] as? String } == ["hall-cu-jut"], "\(seen.text)")
+            let seenByCentre = try await client.send("GET", "/api/v1/relays/rl\(shared)", token: central)
+            #expect((seenByCentre.json["halls"] as? [[String: Any]])?.count == 2)
 
             // Signing out revokes the token presented, at once.
             let viewer = try #require(tokens[.viewer])
