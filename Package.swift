@@ -28,10 +28,18 @@ let package = Package(
             pkgConfig: "gstreamer-1.0",
             providers: [.apt(["libgstreamer1.0-dev", "libsrt-gnutls-dev"])]
         ),
+        // The C that needs to be C (threads, locks, pad probes, libsrt's accept loop, the splice), in
+        // .c files SwiftPM tracks; Swift sees its declarations through CGStreamer's cascade_media.h.
+        .target(
+            name: "CCascadeMedia",
+            dependencies: ["CGStreamer"],
+            publicHeadersPath: ".",
+            cSettings: [.headerSearchPath("../CGStreamer")]
+        ),
         .target(
             name: "CascadeMedia",
             dependencies: [
-                "CascadeCore", "CGStreamer",
+                "CascadeCore", "CGStreamer", "CCascadeMedia",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift

@@ -5,9 +5,7 @@
 
 #include <gst/gst.h>
 #include <string.h>
-#include "relay_shim.h"
-#include "srt_listener_shim.h"
-#include "splice_shim.h"
+#include "cascade_media.h"
 
 static inline int cascade_message_type(GstMessage *message) {
     return (int)GST_MESSAGE_TYPE(message);

@@ -12,7 +12,7 @@ final class HallListener {
         case removed(streamId: String, address: String)
     }
 
-    private let listener: UnsafeMutablePointer<CascadeSRTListener>
+    private let listener: OpaquePointer
 
     /// Binds `port` without taking calls yet (see ``listen()``); throws when the port cannot be bound.
     init(port: Int, latencyMs: Int, passphrase: String?) throws(MediaError) {
@@ -58,15 +58,16 @@ final class HallListener {
     /// Everything that happened since the last call, oldest first.
     func drain() -> [Event] {
         var events: [Event] = []
-        while let raw = cascade_srt_listener_pop(listener) {
-            let fields = String(cString: raw).split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            g_free(raw)
-            guard fields.count == 3 else { continue }
-            switch fields[0] {
-            case "connecting": events.append(.connecting(streamId: fields[1], address: fields[2]))
-            case "refused": events.append(.refused(streamId: fields[1], address: fields[2]))
-            case "added": events.append(.added(streamId: fields[1], address: fields[2]))
-            case "removed": events.append(.removed(streamId: fields[1], address: fields[2]))
+        var raw = CascadeListenerEvent()
+        while cascade_srt_listener_pop(listener, &raw) == 1 {
+            let streamId = raw.stream_id.map { String(cString: $0) } ?? ""
+            let address = raw.address.map { String(cString: $0) } ?? ""
+            cascade_listener_event_clear(&raw)
+            switch raw.kind {
+            case CASCADE_LISTENER_CONNECTING: events.append(.connecting(streamId: streamId, address: address))
+            case CASCADE_LISTENER_REFUSED: events.append(.refused(streamId: streamId, address: address))
+            case CASCADE_LISTENER_ADDED: events.append(.added(streamId: streamId, address: address))
+            case CASCADE_LISTENER_REMOVED: events.append(.removed(streamId: streamId, address: address))
             default: break
             }
         }

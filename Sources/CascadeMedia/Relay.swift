@@ -26,8 +26,8 @@ final class Relay {
     /// Stamped by every buffer the encoder hands to the fan-out: an output that stops is a stuck worker.
     private let produced: UnsafeMutablePointer<gint64>
     /// Pass-through hops only: the retiming of live H.264/AAC onto the output and the keyframe switch.
-    private let bridge: UnsafeMutablePointer<CascadeBridge>?
-    private var splice: UnsafeMutablePointer<CascadeSplice>?
+    private let bridge: OpaquePointer?
+    private var splice: OpaquePointer?
     private let startedAt = ContinuousClock.now
     private var input: Pipeline?
     private var inputBuiltAt = ContinuousClock.now

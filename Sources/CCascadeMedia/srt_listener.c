@@ -8,18 +8,26 @@
 // libsrt calls the admission hook with its own locks held (holding ours around a send or a close could
 // deadlock against a hall's handshake).
 //
-// Events are queued as lines for the relay to read on its own schedule (the callbacks run on SRT
-// threads): "connecting\tSTREAMID\tADDRESS", "refused\tSTREAMID\tADDRESS", "added\tSTREAMID\tADDRESS",
-// "removed\tSTREAMID\tADDRESS".
-#ifndef CASCADE_SRT_LISTENER_SHIM_H
-#define CASCADE_SRT_LISTENER_SHIM_H
+// Events are queued as CascadeListenerEvent values for the relay to read on its own schedule (the
+// callbacks run on SRT threads).
+#include "cascade_media.h"
 
 #include <gst/gst.h>
 #include <gio/gio.h>
 #include <netinet/in.h>
 #include <srt/srt.h>
 #include <srt/access_control.h>
-#include "relay_shim.h"
+#include <string.h>
+
+/// "host:port" of a socket address (a GLib string to free).
+static char *cascade_address_string(GSocketAddress *address) {
+    if (!address || !G_IS_INET_SOCKET_ADDRESS(address)) return g_strdup("");
+    GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS(address);
+    char *host = g_inet_address_to_string(g_inet_socket_address_get_address(inet));
+    char *text = g_strdup_printf("%s:%u", host, g_inet_socket_address_get_port(inet));
+    g_free(host);
+    return text;
+}
 
 typedef struct {
     SRTSOCKET socket;
@@ -27,7 +35,7 @@ typedef struct {
     char *address;
 } CascadeSRTCaller;
 
-typedef struct {
+struct CascadeSRTListener {
     GMutex lock;
     SRTSOCKET socket;
     gboolean closing;
@@ -39,7 +47,7 @@ typedef struct {
     char *error;
     /// The sockets the current buffer goes to; used by the sending thread alone.
     GArray *sending;
-} CascadeSRTListener;
+};
 
 static void cascade_srt_caller_free(gpointer data) {
     CascadeSRTCaller *caller = data;
@@ -48,11 +56,15 @@ static void cascade_srt_caller_free(gpointer data) {
     g_free(caller);
 }
 
-static inline void cascade_srt_listener_push(CascadeSRTListener *listener, const char *kind, const char *stream_id, const char *address) {
-    g_queue_push_tail(&listener->events, g_strdup_printf("%s\t%s\t%s", kind, stream_id, address));
+static void cascade_srt_listener_push(CascadeSRTListener *listener, CascadeListenerEventKind kind, const char *stream_id, const char *address) {
+    CascadeListenerEvent *event = g_new0(CascadeListenerEvent, 1);
+    event->kind = kind;
+    event->stream_id = g_strdup(stream_id);
+    event->address = g_strdup(address);
+    g_queue_push_tail(&listener->events, event);
 }
 
-static inline char *cascade_srt_peer(const struct sockaddr *peer) {
+static char *cascade_srt_peer(const struct sockaddr *peer) {
     if (!peer) return g_strdup("");
     gsize length = peer->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
     GSocketAddress *address = g_socket_address_new_from_native((gpointer)peer, length);
@@ -70,7 +82,7 @@ static int cascade_srt_listener_admit(void *data, SRTSOCKET socket, int version,
     const char *found = g_hash_table_lookup(listener->allowed, id);
     gboolean allowed = found != NULL && !listener->closing;
     char *passphrase = allowed && found[0] ? g_strdup(found) : NULL;
-    cascade_srt_listener_push(listener, allowed ? "connecting" : "refused", id, address);
+    cascade_srt_listener_push(listener, allowed ? CASCADE_LISTENER_CONNECTING : CASCADE_LISTENER_REFUSED, id, address);
     g_mutex_unlock(&listener->lock);
     g_free(address);
     if (passphrase) srt_setsockflag(socket, SRTO_PASSPHRASE, passphrase, (int)strlen(passphrase));
@@ -109,7 +121,7 @@ static gpointer cascade_srt_listener_accept_loop(gpointer data) {
         g_mutex_lock(&listener->lock);
         if (g_hash_table_contains(listener->allowed, stream_id)) {
             g_ptr_array_add(listener->callers, caller);
-            cascade_srt_listener_push(listener, "added", caller->stream_id, caller->address);
+            cascade_srt_listener_push(listener, CASCADE_LISTENER_ADDED, caller->stream_id, caller->address);
             caller = NULL;
         }
         g_mutex_unlock(&listener->lock);
@@ -121,7 +133,7 @@ static gpointer cascade_srt_listener_accept_loop(gpointer data) {
 }
 
 /// Listens on UDP `port` (all addresses). On failure the listener is returned with `error` set.
-static inline CascadeSRTListener *cascade_srt_listener_new(int port, int latency_ms, const char *passphrase) {
+CascadeSRTListener *cascade_srt_listener_new(int port, int latency_ms, const char *passphrase) {
     CascadeSRTListener *listener = g_new0(CascadeSRTListener, 1);
     g_mutex_init(&listener->lock);
     listener->allowed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -153,7 +165,7 @@ static inline CascadeSRTListener *cascade_srt_listener_new(int port, int latency
 /// Starts taking calls on the bound port. Called once the halls' stream ids are allowed, so a hall
 /// that calls the moment its relay exists is admitted, never refused as unknown. Returns 0, or -1
 /// with `cascade_srt_listener_error` set.
-static inline int cascade_srt_listener_listen(CascadeSRTListener *listener) {
+int cascade_srt_listener_listen(CascadeSRTListener *listener) {
     if (listener->socket == SRT_INVALID_SOCK) return -1;
     if (srt_listen_callback(listener->socket, cascade_srt_listener_admit, listener) == SRT_ERROR
         || srt_listen(listener->socket, 64) == SRT_ERROR) {
@@ -166,10 +178,10 @@ static inline int cascade_srt_listener_listen(CascadeSRTListener *listener) {
     return 0;
 }
 
-static inline const char *cascade_srt_listener_error(CascadeSRTListener *listener) { return listener->error; }
+const char *cascade_srt_listener_error(CascadeSRTListener *listener) { return listener->error; }
 
 /// Lets `stream_id` call in (with its own `passphrase`, or the listener's when empty), or stops it.
-static inline void cascade_srt_listener_allow(CascadeSRTListener *listener, const char *stream_id, const char *passphrase, int allowed) {
+void cascade_srt_listener_allow(CascadeSRTListener *listener, const char *stream_id, const char *passphrase, int allowed) {
     g_mutex_lock(&listener->lock);
     if (allowed) g_hash_table_replace(listener->allowed, g_strdup(stream_id), g_strdup(passphrase ? passphrase : ""));
     else g_hash_table_remove(listener->allowed, stream_id);
@@ -178,16 +190,16 @@ static inline void cascade_srt_listener_allow(CascadeSRTListener *listener, cons
 
 /// Takes the caller at `index` out of the list, reporting it; returns its socket for the caller of this
 /// function to close once the lock is released. Call with the lock held.
-static inline SRTSOCKET cascade_srt_listener_take(CascadeSRTListener *listener, guint index) {
+static SRTSOCKET cascade_srt_listener_take(CascadeSRTListener *listener, guint index) {
     CascadeSRTCaller *caller = g_ptr_array_index(listener->callers, index);
     SRTSOCKET socket = caller->socket;
-    cascade_srt_listener_push(listener, "removed", caller->stream_id, caller->address);
+    cascade_srt_listener_push(listener, CASCADE_LISTENER_REMOVED, caller->stream_id, caller->address);
     g_ptr_array_remove_index(listener->callers, index);
     return socket;
 }
 
 /// Cuts every connection of `stream_id`.
-static inline void cascade_srt_listener_kick(CascadeSRTListener *listener, const char *stream_id) {
+void cascade_srt_listener_kick(CascadeSRTListener *listener, const char *stream_id) {
     GArray *closing = g_array_new(FALSE, FALSE, sizeof(SRTSOCKET));
     g_mutex_lock(&listener->lock);
     for (guint i = listener->callers->len; i > 0; i--) {
@@ -202,7 +214,7 @@ static inline void cascade_srt_listener_kick(CascadeSRTListener *listener, const
 }
 
 /// Drops the caller on `socket` if it is still listed (it broke while being sent to), and closes it.
-static inline void cascade_srt_listener_drop_socket(CascadeSRTListener *listener, SRTSOCKET socket) {
+static void cascade_srt_listener_drop_socket(CascadeSRTListener *listener, SRTSOCKET socket) {
     g_mutex_lock(&listener->lock);
     for (guint i = 0; i < listener->callers->len; i++) {
         CascadeSRTCaller *caller = g_ptr_array_index(listener->callers, i);
@@ -215,15 +227,23 @@ static inline void cascade_srt_listener_drop_socket(CascadeSRTListener *listener
 }
 
 /// The next queued event line, or NULL; free with g_free.
-static inline char *cascade_srt_listener_pop(CascadeSRTListener *listener) {
+int cascade_srt_listener_pop(CascadeSRTListener *listener, CascadeListenerEvent *out) {
     g_mutex_lock(&listener->lock);
-    char *line = g_queue_pop_head(&listener->events);
+    CascadeListenerEvent *event = g_queue_pop_head(&listener->events);
     g_mutex_unlock(&listener->lock);
-    return line;
+    if (!event) return 0;
+    *out = *event;
+    g_free(event);
+    return 1;
+}
+
+void cascade_listener_event_clear(CascadeListenerEvent *event) {
+    g_clear_pointer(&event->stream_id, g_free);
+    g_clear_pointer(&event->address, g_free);
 }
 
 /// The counters of the newest connection of `stream_id`; 0 when it is not connected.
-static inline int cascade_srt_listener_stats(CascadeSRTListener *listener, const char *stream_id, CascadeSRTStats *out) {
+int cascade_srt_listener_stats(CascadeSRTListener *listener, const char *stream_id, CascadeSRTStats *out) {
     SRTSOCKET socket = SRT_INVALID_SOCK;
     g_mutex_lock(&listener->lock);
     for (guint i = listener->callers->len; i > 0 && socket == SRT_INVALID_SOCK; i--) {
@@ -243,7 +263,7 @@ static inline int cascade_srt_listener_stats(CascadeSRTListener *listener, const
 
 /// Sends `data` to every connected hall, in SRT live-mode payloads; a broken connection is dropped.
 /// Called from the output's streaming thread only.
-static inline void cascade_srt_listener_send(CascadeSRTListener *listener, const guint8 *data, gsize size) {
+static void cascade_srt_listener_send(CascadeSRTListener *listener, const guint8 *data, gsize size) {
     const gsize payload = 1316;
     g_array_set_size(listener->sending, 0);
     g_mutex_lock(&listener->lock);
@@ -278,7 +298,7 @@ static GstFlowReturn cascade_srt_listener_on_sample(GstElement *appsink, gpointe
 }
 
 /// Feeds the appsink `sink_name` of `pipeline` to the halls; 0 when there is no such element.
-static inline int cascade_srt_listener_attach(GstElement *pipeline, const char *sink_name, CascadeSRTListener *listener) {
+int cascade_srt_listener_attach(GstElement *pipeline, const char *sink_name, CascadeSRTListener *listener) {
     GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), sink_name);
     if (!sink) return 0;
     g_object_set(sink, "emit-signals", TRUE, NULL);
@@ -288,7 +308,7 @@ static inline int cascade_srt_listener_attach(GstElement *pipeline, const char *
 }
 
 /// Closes the listener and every connection; call after the pipeline feeding it has stopped.
-static inline void cascade_srt_listener_free(CascadeSRTListener *listener) {
+void cascade_srt_listener_free(CascadeSRTListener *listener) {
     g_mutex_lock(&listener->lock);
     listener->closing = TRUE;
     g_mutex_unlock(&listener->lock);
@@ -300,10 +320,10 @@ static inline void cascade_srt_listener_free(CascadeSRTListener *listener) {
     g_ptr_array_free(listener->callers, TRUE);
     g_array_free(listener->sending, TRUE);
     g_hash_table_destroy(listener->allowed);
-    g_queue_clear_full(&listener->events, g_free);
+    CascadeListenerEvent event;
+    while (cascade_srt_listener_pop(listener, &event)) cascade_listener_event_clear(&event);
     g_mutex_clear(&listener->lock);
     g_free(listener->error);
     g_free(listener);
 }
 
-#endif

@@ -3,32 +3,31 @@
 // appsinks into the output pipeline's appsrcs, retimed onto the output's clock, and a *splice*
 // switches the output's input-selectors between slate and live only at a keyframe of the stream
 // switched to, so a decoder never gets pictures that refer to frames it has not seen.
-#ifndef CASCADE_SPLICE_SHIM_H
-#define CASCADE_SPLICE_SHIM_H
+#include "cascade_media.h"
 
 #include <gst/gst.h>
 
 /// The timing of one input session: input running time + offset = output running time, anchored
 /// at the session's first buffer and again whenever the two part by more than a second.
-typedef struct {
+struct CascadeBridge {
     GMutex lock;
     gboolean anchored;
     GstClockTimeDiff offset;
-} CascadeBridge;
+};
 
-static inline CascadeBridge *cascade_bridge_new(void) {
+CascadeBridge *cascade_bridge_new(void) {
     CascadeBridge *bridge = g_new0(CascadeBridge, 1);
     g_mutex_init(&bridge->lock);
     return bridge;
 }
 
-static inline void cascade_bridge_free(CascadeBridge *bridge) {
+void cascade_bridge_free(CascadeBridge *bridge) {
     g_mutex_clear(&bridge->lock);
     g_free(bridge);
 }
 
 /// A new input session starts: its first buffer is placed at the output's present moment.
-static inline void cascade_bridge_reset(CascadeBridge *bridge) {
+void cascade_bridge_reset(CascadeBridge *bridge) {
     g_mutex_lock(&bridge->lock);
     bridge->anchored = FALSE;
     g_mutex_unlock(&bridge->lock);
@@ -48,7 +47,7 @@ static void cascade_bridge_leg_free(gpointer data, GClosure *closure) {
     g_free(leg);
 }
 
-static inline GstClockTime cascade_retimed(const GstSegment *segment, GstClockTime time, GstClockTimeDiff offset) {
+static GstClockTime cascade_retimed(const GstSegment *segment, GstClockTime time, GstClockTimeDiff offset) {
     if (!GST_CLOCK_TIME_IS_VALID(time)) return GST_CLOCK_TIME_NONE;
     guint64 running = gst_segment_to_running_time(segment, GST_FORMAT_TIME, time);
     if (running == GST_CLOCK_TIME_NONE || (GstClockTimeDiff)running + offset < 0) return GST_CLOCK_TIME_NONE;
@@ -101,7 +100,7 @@ done:
 
 /// Feeds every sample of the appsink `sink_name` in `input` to the appsrc `source_name` in `output`.
 /// Returns 0 when either element is missing.
-static inline int cascade_bridge_attach(GstElement *input, const char *sink_name, GstElement *output, const char *source_name, CascadeBridge *bridge) {
+int cascade_bridge_attach(GstElement *input, const char *sink_name, GstElement *output, const char *source_name, CascadeBridge *bridge) {
     GstElement *sink = gst_bin_get_by_name(GST_BIN(input), sink_name);
     GstElement *source = gst_bin_get_by_name(GST_BIN(output), source_name);
     if (!sink || !source) {
@@ -120,7 +119,7 @@ static inline int cascade_bridge_attach(GstElement *input, const char *sink_name
 
 /// The two input-selectors of a pass-through output and which of their pads is shown.
 /// Pads: index 0 is the slate, 1 the live stream.
-typedef struct {
+struct CascadeSplice {
     GstElement *video;
     GstElement *audio;
     GstPad *video_pads[2];
@@ -132,7 +131,7 @@ typedef struct {
     gint showing;
     /// The latest decoding time sent on by each selector (video, audio).
     GstClockTime sent[2];
-} CascadeSplice;
+};
 
 static GstPadProbeReturn cascade_splice_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
     CascadeSplice *splice = data;
@@ -177,7 +176,7 @@ static GstPadProbeReturn cascade_splice_order_probe(GstPad *pad, GstPadProbeInfo
     return GST_PAD_PROBE_OK;
 }
 
-static inline void cascade_splice_free(CascadeSplice *splice) {
+void cascade_splice_free(CascadeSplice *splice) {
     for (int i = 0; i < 2; i++) {
         if (splice->video_pads[i]) gst_object_unref(splice->video_pads[i]);
         if (splice->audio_pads[i]) gst_object_unref(splice->audio_pads[i]);
@@ -192,7 +191,7 @@ static inline void cascade_splice_free(CascadeSplice *splice) {
 /// Takes the selectors `video_name` and `audio_name` (pads sink_0 = slate, sink_1 = live) of
 /// `pipeline`, the valve `gate_name` before the slate encoder `encoder_name`, showing the slate.
 /// NULL when an element or pad is missing.
-static inline CascadeSplice *cascade_splice_new(GstElement *pipeline, const char *video_name, const char *audio_name, const char *gate_name, const char *encoder_name) {
+CascadeSplice *cascade_splice_new(GstElement *pipeline, const char *video_name, const char *audio_name, const char *gate_name, const char *encoder_name) {
     CascadeSplice *splice = g_new0(CascadeSplice, 1);
     splice->video = gst_bin_get_by_name(GST_BIN(pipeline), video_name);
     splice->audio = gst_bin_get_by_name(GST_BIN(pipeline), audio_name);
@@ -230,7 +229,7 @@ static inline CascadeSplice *cascade_splice_new(GstElement *pipeline, const char
 
 /// Asks for the live stream (1) or the slate (0); the switch happens at that stream's next keyframe.
 /// Asking for the slate opens its valve and has the encoder start with a keyframe.
-static inline void cascade_splice_want(CascadeSplice *splice, int live) {
+void cascade_splice_want(CascadeSplice *splice, int live) {
     __atomic_store_n(&splice->wanted, live ? 1 : 0, __ATOMIC_RELEASE);
     if (live) return;
     g_object_set(splice->gate, "drop", FALSE, NULL);
@@ -240,8 +239,7 @@ static inline void cascade_splice_want(CascadeSplice *splice, int live) {
 }
 
 /// What the halls are shown now: 1 live, 0 slate.
-static inline int cascade_splice_showing(CascadeSplice *splice) {
+int cascade_splice_showing(CascadeSplice *splice) {
     return __atomic_load_n(&splice->showing, __ATOMIC_ACQUIRE);
 }
 
-#endif

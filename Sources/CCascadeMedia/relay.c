@@ -1,19 +1,9 @@
 // Relay helpers: a buffer-flow watch, input switching and an srtsink's SRT statistics.
-#ifndef CASCADE_RELAY_SHIM_H
-#define CASCADE_RELAY_SHIM_H
+#include "cascade_media.h"
 
 #include <gst/gst.h>
 #include <gio/gio.h>
 #include <string.h>
-
-static inline char *cascade_address_string(GSocketAddress *address) {
-    if (!address || !G_IS_INET_SOCKET_ADDRESS(address)) return g_strdup("");
-    GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS(address);
-    char *host = g_inet_address_to_string(g_inet_socket_address_get_address(inet));
-    char *text = g_strdup_printf("%s:%u", host, g_inet_socket_address_get_port(inet));
-    g_free(host);
-    return text;
-}
 
 static GstPadProbeReturn cascade_flow_probe(GstPad *pad, GstPadProbeInfo *info, gpointer data) {
     __atomic_store_n((gint64 *)data, g_get_monotonic_time(), __ATOMIC_RELAXED);
@@ -21,7 +11,7 @@ static GstPadProbeReturn cascade_flow_probe(GstPad *pad, GstPadProbeInfo *info, 
 }
 
 /// Stamps `stamp` with the monotonic time (µs) of every buffer reaching the sink pad of `element_name`.
-static inline int cascade_watch_flow(GstElement *pipeline, const char *element_name, gint64 *stamp) {
+int cascade_watch_flow(GstElement *pipeline, const char *element_name, gint64 *stamp) {
     GstElement *element = gst_bin_get_by_name(GST_BIN(pipeline), element_name);
     if (!element) return 0;
     GstPad *pad = gst_element_get_static_pad(element, "sink");
@@ -33,12 +23,12 @@ static inline int cascade_watch_flow(GstElement *pipeline, const char *element_n
     return pad != NULL;
 }
 
-static inline gint64 cascade_read_stamp(gint64 *stamp) { return __atomic_load_n(stamp, __ATOMIC_RELAXED); }
+gint64 cascade_read_stamp(gint64 *stamp) { return __atomic_load_n(stamp, __ATOMIC_RELAXED); }
 
-static inline gint64 cascade_monotonic_us(void) { return g_get_monotonic_time(); }
+gint64 cascade_monotonic_us(void) { return g_get_monotonic_time(); }
 
 /// Makes `pad_name` the active pad of the input-selector `selector_name`.
-static inline int cascade_select_input(GstElement *pipeline, const char *selector_name, const char *pad_name) {
+int cascade_select_input(GstElement *pipeline, const char *selector_name, const char *pad_name) {
     GstElement *selector = gst_bin_get_by_name(GST_BIN(pipeline), selector_name);
     if (!selector) return 0;
     GstPad *pad = gst_element_get_static_pad(selector, pad_name);
@@ -51,7 +41,7 @@ static inline int cascade_select_input(GstElement *pipeline, const char *selecto
 }
 
 /// Sets a property from its string form (as gst-launch would).
-static inline int cascade_set_property(GstElement *pipeline, const char *element_name, const char *property, const char *value) {
+int cascade_set_property(GstElement *pipeline, const char *element_name, const char *property, const char *value) {
     GstElement *element = gst_bin_get_by_name(GST_BIN(pipeline), element_name);
     if (!element) return 0;
     gst_util_set_object_arg(G_OBJECT(element), property, value);
@@ -62,7 +52,7 @@ static inline int cascade_set_property(GstElement *pipeline, const char *element
 /// Sets the string property `property` of the element named `element_name` to `value` as it is,
 /// with g_object_set: the value is never parsed (no quotes, escapes or structure syntax).
 /// Returns 1 when set, 0 when the element does not exist, -1 when it has no such string property.
-static inline int cascade_set_string_property(GstElement *pipeline, const char *element_name, const char *property, const char *value) {
+int cascade_set_string_property(GstElement *pipeline, const char *element_name, const char *property, const char *value) {
     GstElement *element = gst_bin_get_by_name(GST_BIN(pipeline), element_name);
     if (!element) return 0;
     GParamSpec *spec = g_object_class_find_property(G_OBJECT_GET_CLASS(element), property);
@@ -75,16 +65,8 @@ static inline int cascade_set_string_property(GstElement *pipeline, const char *
     return result;
 }
 
-/// One SRT connection's counters, from srtsink's `stats`.
-typedef struct {
-    guint64 bytes_sent;
-    gint64 packets_lost;
-    gint64 packets_retransmitted;
-    double rtt_ms;
-    double send_rate_mbps;
-} CascadeSRTStats;
 
-static inline void cascade_srt_stats_from(const GstStructure *s, CascadeSRTStats *out) {
+static void cascade_srt_stats_from(const GstStructure *s, CascadeSRTStats *out) {
     guint64 bytes = 0; gint lost = 0, retransmitted = 0; gdouble rtt = 0, rate = 0;
     gst_structure_get_uint64(s, "bytes-sent", &bytes);
     gst_structure_get_int(s, "packets-sent-lost", &lost);
@@ -97,7 +79,7 @@ static inline void cascade_srt_stats_from(const GstStructure *s, CascadeSRTStats
 
 /// Reads the statistics of the srtsink `element_name`: one entry per connected caller for a
 /// listener (newest first), one entry for a caller. Returns how many entries were written, or -1.
-static inline int cascade_srt_stats(GstElement *pipeline, const char *element_name, CascadeSRTStats *out, int capacity) {
+int cascade_srt_stats(GstElement *pipeline, const char *element_name, CascadeSRTStats *out, int capacity) {
     GstElement *sink = gst_bin_get_by_name(GST_BIN(pipeline), element_name);
     if (!sink) return -1;
     GstStructure *stats = NULL;
@@ -106,8 +88,9 @@ static inline int cascade_srt_stats(GstElement *pipeline, const char *element_na
     if (!stats) return 0;
     int count = 0;
     const GValue *callers = gst_structure_get_value(stats, "callers");
-    if (callers && G_VALUE_HOLDS(callers, G_TYPE_VALUE_ARRAY)) {
+    // srtsink reports its callers as a GValueArray (deprecated in GLib, still what GStreamer 1.22 gives).
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    if (callers && G_VALUE_TYPE(callers) == g_type_from_name("GValueArray")) {
         GValueArray *array = g_value_get_boxed(callers);
         for (guint i = 0; array && i < array->n_values && count < capacity; i++) {
             const GValue *item = g_value_array_get_nth(array, i);
@@ -121,4 +104,3 @@ G_GNUC_END_IGNORE_DEPRECATIONS
     return count;
 }
 
-#endif
