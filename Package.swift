@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "CascadeHTTP",
             dependencies: [
-                "CascadeCore", "CascadeStore", "CascadeEngine",
+                "CascadeCore", "CascadeStore", "CascadeEngine", "CascadeMedia",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

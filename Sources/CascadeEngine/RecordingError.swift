@@ -8,6 +8,8 @@ public struct RecordingError: Error, Sendable, CustomStringConvertible {
         case unknownRecording = "unknown-recording"
         /// The source is not one Cascade can record.
         case invalidSource = "invalid-source"
+        /// The index or the recordings folder could not be written.
+        case unavailable = "unavailable"
     }
 
     /// The code.

@@ -87,7 +87,7 @@ public actor RecordingService: Service {
     }
 
     /// Starts recording `source` (srt://, rtsp://, udp:// or rtp://) into parts of `partSeconds`.
-    public func start(source: String, meetingId: String?, partSeconds: Int, actor: String) throws -> Int64 {
+    public func start(source: String, meetingId: String?, partSeconds: Int, actor: String) throws(RecordingError) -> Int64 {
         let parsed: RelaySource
         do {
             parsed = try RelaySource(parsing: source)
@@ -95,10 +95,17 @@ public actor RecordingService: Service {
             throw RecordingError(.invalidSource, error.message)
         }
         if case .demo = parsed { throw RecordingError(.invalidSource, "demo: is made inside a relay; record the relay instead (relayId)") }
-        try FileManager.default.createDirectory(atPath: settings.directory, withIntermediateDirectories: true)
-        if let shortage = diskShortage() { throw RecordingError(.insufficientStorage, shortage) }
-        let id = try index.createRecording(meetingId: meetingId, source: parsed.redacted, sourceURI: source, partSeconds: partSeconds, actor: actor)
-        try FileManager.default.createDirectory(atPath: directory(of: id), withIntermediateDirectories: true)
+        let id: Int64
+        do {
+            try FileManager.default.createDirectory(atPath: settings.directory, withIntermediateDirectories: true)
+            if let shortage = diskShortage() { throw RecordingError(.insufficientStorage, shortage) }
+            id = try index.createRecording(meetingId: meetingId, source: parsed.redacted, sourceURI: source, partSeconds: partSeconds, actor: actor)
+            try FileManager.default.createDirectory(atPath: directory(of: id), withIntermediateDirectories: true)
+        } catch let error as RecordingError {
+            throw error
+        } catch {
+            throw RecordingError(.unavailable, "the recording could not be registered: \(error)")
+        }
         active[id] = Active(sourceURI: source, partSeconds: partSeconds, restartAt: .now)
         launchDue()
         return id

@@ -14,11 +14,15 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let problem as Problem {
             return problem.response(extraHeaders: problem.status == 401 ? [.wwwAuthenticate: "Bearer realm=\"cascade\""] : [:])
         } catch let error as StoreError {
-            return Self.problem(for: error).response()
+            return Problem.from(error).response()
         } catch let error as BookingError {
             return Problem.booking(error).response()
         } catch let error as EngineError {
-            return Problem(status: .conflict, code: error.code.rawValue, detail: error.message).response()
+            return Problem.from(error).response()
+        } catch let error as RecordingError {
+            return Problem.from(error).response()
+        } catch let error as RelayError {
+            return Problem.from(error).response()
         } catch let error as HTTPError {
             let status = error.status
             let detail = error.body ?? (status == .notFound ? "no route for \(request.method) \(request.uri.path)" : status.reasonPhrase)
@@ -27,15 +31,6 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             return Problem(status: .internalServerError, code: "internal", detail: "the server could not complete the request").response()
-        }
-    }
-
-    static func problem(for error: StoreError) -> Problem {
-        switch error.code {
-        case .notFound: Problem(status: .notFound, code: error.code.rawValue, detail: error.message)
-        case .conflict: Problem(status: .conflict, code: error.code.rawValue, detail: error.message)
-        case .invalid: Problem(status: .unprocessableContent, code: error.code.rawValue, detail: error.message)
-        case .unavailable: Problem(status: .serviceUnavailable, code: error.code.rawValue, detail: error.message)
         }
     }
 }

@@ -95,16 +95,7 @@ struct RecordingRoutes {
                 return seconds
             } ?? dependencies.defaultPartSeconds
             if body.relayId == nil { try authorizeMeeting(meetingId, principal) }
-            let id: Int64
-            do {
-                id = try await service().start(source: source, meetingId: meetingId, partSeconds: partSeconds, actor: principal.name)
-            } catch let error as RecordingError {
-                switch error.code {
-                case .insufficientStorage: throw Problem(status: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), code: error.code.rawValue, detail: error.message)
-                case .invalidSource: throw Problem.unprocessable(error.message, field: "source")
-                case .unknownRecording: throw Problem.notFound(error.message)
-                }
-            }
+            let id = try await service().start(source: source, meetingId: meetingId, partSeconds: partSeconds, actor: principal.name)
             var response = try JSONResponse.make(RecordingView(try recording(id)), status: .created)
             response.headers[.location] = "/api/v1/recordings/r\(id)"
             return response

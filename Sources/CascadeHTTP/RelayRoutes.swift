@@ -102,11 +102,7 @@ struct RelayRoutes {
                 if body.title == nil { title = meeting.details.title }
             }
             let started: (id: Int64, halls: [HallAccess])
-            do {
-                started = try await service().start(source: source, hallIds: hallIds, meetingId: body.meetingId, title: title, port: body.port, passThrough: body.passThrough ?? false, actor: principal.name)
-            } catch {
-                throw problem(error)
-            }
+            started = try await service().start(source: source, hallIds: hallIds, meetingId: body.meetingId, title: title, port: body.port, passThrough: body.passThrough ?? false, actor: principal.name)
             var response = try JSONResponse.make(try await view(started.id, for: principal), status: .created)
             response.headers[.location] = "/api/v1/relays/rl\(started.id)"
             return response
@@ -130,11 +126,7 @@ struct RelayRoutes {
             let summary = try visibleRelay(try context.parameters.require("id"), principal)
             try dependencies.authorize(principal, .operateMedia)
             for hall in summary.halls where hall.removedAt == nil { try authorizeHall(hall.hallId, principal) }
-            do {
-                try await service().stop(summary.id, actor: principal.name)
-            } catch {
-                throw problem(error)
-            }
+            try await service().stop(summary.id, actor: principal.name)
             return try JSONResponse.make(try await view(summary.id, for: principal))
         }
         group.post("relays/:id/halls") { request, context in
@@ -145,11 +137,7 @@ struct RelayRoutes {
             guard let hallId = body.hallId else { throw Problem.badRequest("field \"hallId\" is required", field: "hallId") }
             try authorizeHall(hallId, principal)
             let access: HallAccess
-            do {
-                access = try await service().addHall(hallId, to: summary.id, actor: principal.name)
-            } catch {
-                throw problem(error)
-            }
+            access = try await service().addHall(hallId, to: summary.id, actor: principal.name)
             return try JSONResponse.make(access, status: .created)
         }
         group.delete("relays/:id/halls/:hallId") { _, context in
@@ -158,11 +146,7 @@ struct RelayRoutes {
             try dependencies.authorize(principal, .operateMedia)
             let hallId = try context.parameters.require("hallId")
             try authorizeHall(hallId, principal)
-            do {
-                try await service().removeHall(hallId, from: summary.id, actor: principal.name)
-            } catch {
-                throw problem(error)
-            }
+            try await service().removeHall(hallId, from: summary.id, actor: principal.name)
             return try JSONResponse.make(try await view(summary.id, for: principal))
         }
         group.get("events") { _, context in
@@ -259,18 +243,6 @@ struct RelayRoutes {
         guard principal.scopeUnitId != nil else { return true }
         return summary.halls.contains { hall in
             dependencies.policy.tree.hall(hall.hallId).map { dependencies.policy.canSee(principal, unit: $0.unitId) } ?? false
-        }
-    }
-
-    private func problem(_ error: any Error) -> any Error {
-        guard let error = error as? RelayError else { return error }
-        switch error.code {
-        case .invalidSource: return Problem.unprocessable(error.message, field: "source")
-        case .unknownHall: return Problem.unprocessable(error.message, field: "halls")
-        case .unknownRelay: return Problem.notFound(error.message)
-        case .hallConflict: return Problem(status: .conflict, code: error.code.rawValue, detail: error.message)
-        case .portUnavailable: return Problem(status: .conflict, code: error.code.rawValue, detail: error.message)
-        case .startFailed: return Problem(status: .serviceUnavailable, code: error.code.rawValue, detail: error.message)
         }
     }
 }

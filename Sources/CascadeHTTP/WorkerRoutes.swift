@@ -29,16 +29,8 @@ struct WorkerRoutes {
             } catch let error as MediaError {
                 throw Problem.unprocessable(error.message, field: "output")
             }
-            let caption = String((body.caption ?? "Cascade — tín hiệu thử nghiệm").prefix(200))
-            let spec = WorkerSpec(
-                id: "demo-feed-\(UUID().uuidString.prefix(8).lowercased())",
-                purpose: "demo-feed",
-                pipeline: PipelineRecipes.demoFeed(to: address, caption: caption),
-                probes: [StatisticsProbe(element: "sink", property: "stats")],
-                statisticsInterval: .seconds(1)
-            )
-            let snapshot = try await dependencies.supervisor.start(spec)
-            try dependencies.database.appendAudit(actor: principal.name, action: "worker.started", target: spec.id, details: "demo feed to \(address.mode.rawValue) port \(address.port)")
+            let snapshot = try await dependencies.supervisor.startDemoFeed(to: address, caption: body.caption ?? "Cascade — tín hiệu thử nghiệm")
+            try dependencies.database.appendAudit(actor: principal.name, action: "worker.started", target: snapshot.id, details: "demo feed to \(address.mode.rawValue) port \(address.port)")
             return try JSONResponse.make(snapshot, status: .created)
         }
         group.get("workers/:id") { _, context in
@@ -54,12 +46,12 @@ struct WorkerRoutes {
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .operateMedia, onUnit: dependencies.policy.tree.rootUnitId)
             let id = try context.parameters.require("id")
-            let outcome: WorkerOutcome
-            do {
-                outcome = try await dependencies.supervisor.stop(id)
-            } catch let error as EngineError where error.code == .unknownWorker {
-                throw Problem.notFound(error.message)
+            // A relay's or a recording's worker belongs to its service, which restarts what ends behind
+            // its back: stop the relay or the recording instead.
+            if let owned = await dependencies.supervisor.snapshots().first(where: { $0.id == id }), ["relay", "recording"].contains(owned.purpose) {
+                throw Problem(status: .conflict, code: "owned-worker", detail: "worker \(id) runs a \(owned.purpose); stop the \(owned.purpose) instead")
             }
+            let outcome = try await dependencies.supervisor.stop(id)
             try dependencies.database.appendAudit(actor: principal.name, action: "worker.stopped", target: id, details: outcome.kind.rawValue)
             return try JSONResponse.make(outcome)
         }

@@ -59,6 +59,10 @@ import Testing
                 Self.isConnected(relay, "hall-gia-nghia") && (relay["recentEvents"] as? [[String: Any]] ?? []).contains { $0["kind"] as? String == "hall-refused" }
             }
             #expect(!Self.isConnected(seen, "hall-cu-jut"), "another hall's key does not open Cư Jút's stream")
+            // The relay's worker is the relay service's: it is stopped through the relay, not behind its back.
+            let worker = try #require(try await client.send("GET", "/api/v1/workers", token: token).jsonArray.first { $0["purpose"] as? String == "relay" })
+            let refused = try await client.send("DELETE", "/api/v1/workers/\(try #require(worker["id"] as? String))", token: token)
+            #expect(refused.status == 409 && refused.json["code"] as? String == "owned-worker", "\(refused.text)")
             #expect(try await client.send("DELETE", "/api/v1/relays/\(id)", token: token).status == 200)
         }
     }

@@ -1,0 +1,17 @@
+import CascadeMedia
+import Foundation
+
+extension Supervisor {
+    /// Starts the synthetic central feed (test pattern, clock, caption, tone) in a worker of its own,
+    /// sending to `output`; the caption is set on its element, never parsed.
+    public func startDemoFeed(to output: SRTAddress, caption: String) async throws(EngineError) -> WorkerSnapshot {
+        let spec = WorkerSpec(
+            id: "demo-feed-\(UUID().uuidString.prefix(8).lowercased())",
+            purpose: "demo-feed",
+            pipeline: PipelineRecipes.demoFeed(to: output, caption: caption),
+            probes: [StatisticsProbe(element: "sink", property: "stats")],
+            statisticsInterval: .seconds(1)
+        )
+        return try await start(spec)
+    }
+}
