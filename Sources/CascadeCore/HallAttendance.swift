@@ -74,7 +74,13 @@ public struct HallAttendance: Sendable, Equatable, Codable {
                 case "hall-disconnected" where event.hallId == hallId:
                     close(event.relayId, at: event.at, .hallLeft)
                 case "hall-removed" where event.hallId == hallId:
-                    close(event.relayId, at: event.at, .removed)
+                    if open[event.relayId] != nil {
+                        close(event.relayId, at: event.at, .removed)
+                    } else if let last = intervals.indices.last, intervals[last].leaveReason == .hallLeft,
+                              let left = intervals[last].leftAt, event.at.timeIntervalSince(left) <= 2 {
+                        // Removing a hall cuts its connection at once: the cut may be reported first.
+                        intervals[last].leaveReason = .removed
+                    }
                 case "relay-restarting":
                     close(event.relayId, at: event.at, .relayRestarted)
                 default:

@@ -153,7 +153,8 @@ struct MeetingRoutes {
 
     // MARK: - Helpers
 
-    private func visibleMeeting(_ id: String, _ principal: Principal) throws -> Meeting {
+    /// The meeting `id`, if the caller may see it (404 when missing, 403 outside their subtree).
+    func visibleMeeting(_ id: String, _ principal: Principal) throws -> Meeting {
         try dependencies.authorize(principal, .readMeetings)
         guard let reference = MeetingReference(id), let meeting = try dependencies.database.meeting(reference) else {
             throw Problem.notFound("no meeting \(id)")

@@ -70,8 +70,8 @@ extension AppDatabase {
         }
     }
 
-    /// Keeps what a later server run needs to re-attach to a relay: its worker's spec (with secrets:
-    /// the database is as private as the passphrase file), worker id and process id.
+    /// Keeps what a later server run needs to re-attach to a relay: its worker's spec (without its
+    /// keys; see CascadeApp's SecretKeepingLedger), worker id and process id.
     public func saveRelayWorker(relay: Int64, spec: String, workerId: String?, pid: Int32?) throws(StoreError) {
         try write { db in
             try db.execute(sql: "UPDATE relay SET spec = ?, workerId = ?, workerPid = ? WHERE id = ?", arguments: [spec, workerId, pid.map { Int($0) }, relay])
@@ -96,6 +96,18 @@ extension AppDatabase {
     /// Relays, newest first.
     public func relays(limit: Int = 100) throws(StoreError) -> [RelaySummary] {
         try read { db in try Self.fetchRelays(db, sql: "ORDER BY id DESC LIMIT ?", arguments: [limit]) }
+    }
+
+    /// The relays of a meeting, oldest first, with their stored events.
+    public func relays(forMeeting meetingId: String) throws(StoreError) -> [(relay: RelaySummary, events: [RelayEventRecord])] {
+        try read { db in
+            try Self.fetchRelays(db, sql: "WHERE meetingId = ? ORDER BY id", arguments: [meetingId]).map { relay in
+                let events = try Row.fetchAll(db, sql: "SELECT * FROM relayEvent WHERE relayId = ? ORDER BY id", arguments: [relay.id]).map { row in
+                    RelayEventRecord(relayId: row["relayId"], at: row["at"], kind: row["kind"], hallId: row["hallId"], detail: row["detail"])
+                }
+                return (relay, events)
+            }
+        }
     }
 
     /// A relay's stored events, oldest first.

@@ -43,6 +43,12 @@ import Testing
         #expect(attendance.drops == 0 && attendance.liveSeconds == 1800 && attendance.longestOutageSeconds == 1800)
     }
 
+    @Test func aCutReportedJustBeforeTheRemovalIsTheRemoval() {
+        let attendance = Self.derive([Self.event("hall-connected", 0), Self.event("hall-disconnected", 30), Self.event("hall-removed", 30 + 0.5 / 60)])
+        #expect(attendance.intervals.map(\.leaveReason) == [.removed])
+        #expect(attendance.drops == 0)
+    }
+
     @Test func aRelayRestartEndsEveryConnection() {
         let attendance = Self.derive([
             Self.event("hall-connected", 0), Self.event("relay-restarting", 10, hall: nil), Self.event("hall-connected", 10.5),

@@ -113,6 +113,12 @@ import Testing
         Operation(method: "DELETE", path: "/api/v1/meetings/{id}", body: nil, rows: protected([
             Row(caller: .technician, target: .other, expected: refused), Row(caller: .secretariat, target: .other, expected: refused),
         ])),
+        Operation(method: "GET", path: "/api/v1/meetings/{id}/attendance", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [200]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        Operation(method: "GET", path: "/api/v1/meetings/{id}/attendance.csv", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [200]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
         Operation(method: "GET", path: "/api/v1/agenda", body: nil, rows: protected([Row(caller: .viewer, target: .none, expected: [200])])),
         Operation(method: "GET", path: "/api/v1/halls/{id}/busy", body: nil, rows: protected([Row(caller: .viewer, target: .own, expected: [200])])),
         Operation(method: "GET", path: "/api/v1/units/{id}/busy", body: nil, rows: protected([Row(caller: .viewer, target: .own, expected: [200])])),

@@ -1,0 +1,36 @@
+import CascadeCore
+import Foundation
+
+/// The hall table of a meeting's attendance as CSV: UTF-8 with a byte-order mark (so spreadsheet
+/// programs show Vietnamese names correctly), times in the configured zone.
+enum AttendanceCSV {
+    static let columns = [
+        "hall_id", "hall_name", "unit_id", "measured", "first_join", "last_leave", "connected_seconds", "share_percent",
+        "rehearsal_seconds", "drops", "longest_outage_seconds", "lost_packets", "max_rtt_ms", "intervals",
+    ]
+
+    static func render(_ halls: [AttendanceRoutes.HallView], zone: TimeZone) -> String {
+        func time(_ date: Date?) -> String { date.map { TimeInput.format($0, zone: zone) } ?? "" }
+        var lines = [columns.joined(separator: ",")]
+        for hall in halls {
+            let intervals = hall.intervals.map { "\(time($0.joinedAt))–\(time($0.leftAt))\($0.leaveReason.map { " (\($0.rawValue))" } ?? "")" }
+            let fields: [String] = [
+                hall.hallId, hall.hallName, hall.unitId, hall.measurable ? "yes" : "not measurable (multicast)",
+                time(hall.firstJoin), time(hall.lastLeave), String(Int(hall.connectedSeconds.rounded())),
+                String(format: "%.1f", hall.liveShare * 100), String(Int(hall.rehearsalSeconds.rounded())), String(hall.drops),
+                String(Int(hall.longestOutageSeconds.rounded())), String(hall.lostPackets), hall.maxRttMs.map { String(format: "%.0f", $0) } ?? "",
+                intervals.joined(separator: "; "),
+            ]
+            lines.append(fields.map(quoted).joined(separator: ","))
+        }
+        return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is neutralised so a spreadsheet never runs it.
+    static func quoted(_ field: String) -> String {
+        var text = field
+        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

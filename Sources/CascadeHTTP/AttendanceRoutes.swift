@@ -1,0 +1,100 @@
+import CascadeCore
+import CascadeStore
+import Foundation
+import Hummingbird
+
+/// `/api/v1/meetings/{id}/attendance`: which halls were there and when, measured from the relays'
+/// own connection events, as JSON for the web application and as CSV for the office's archive.
+struct AttendanceRoutes {
+    let dependencies: HTTPDependencies
+    let meetings: MeetingRoutes
+
+    struct HallView: Encodable {
+        var hallId: String
+        var hallName: String
+        var unitId: String
+        var measurable: Bool
+        var connected: Bool
+        var connectedSeconds: Double
+        var rehearsalSeconds: Double
+        var liveShare: Double
+        var firstJoin: Date?
+        var lastLeave: Date?
+        var drops: Int
+        var longestOutageSeconds: Double
+        var intervals: [HallAttendance.Interval]
+        var lostPackets: Int64
+        var retransmittedPackets: Int64
+        var maxRttMs: Double?
+    }
+
+    struct Summary: Encodable {
+        var invited: Int
+        var connected: Int
+        var absent: Int
+        var notMeasurable: Int
+    }
+
+    struct AttendanceView: Encodable {
+        var meetingId: String
+        var title: String
+        var rehearsalStart: Date
+        var start: Date
+        var end: Date
+        var halls: [HallView]
+        var summary: Summary
+    }
+
+    func register(on group: RouterGroup<AppRequestContext>) {
+        group.get("meetings/:id/attendance") { _, context in
+            try JSONResponse.make(try await attendance(try context.parameters.require("id"), try context.requirePrincipal()))
+        }
+        group.get("meetings/:id/attendance.csv") { _, context in
+            let view = try await attendance(try context.parameters.require("id"), try context.requirePrincipal())
+            var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
+            headers[.contentDisposition] = "attachment; filename=\"attendance-\(view.meetingId).csv\""
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: AttendanceCSV.render(view.halls, zone: dependencies.zone))))
+        }
+    }
+
+    private func attendance(_ id: String, _ principal: Principal) async throws -> AttendanceView {
+        let meeting = try meetings.visibleMeeting(id, principal)
+        let relays = try await dependencies.offloaded { try $0.relays(forMeeting: meeting.id) }
+        // A hall's removal is also in the relay's own ledger (its removedAt), which holds even when the
+        // relay stopped before its worker reported the cut.
+        let removals = relays.flatMap { relay in
+            relay.relay.halls.compactMap { hall -> RelayEventRecord? in
+                // Stopping a relay closes its halls with the same moment: that is the relay stopping.
+                guard let removed = hall.removedAt, removed != relay.relay.stoppedAt else { return nil }
+                return RelayEventRecord(relayId: relay.relay.id, at: removed, kind: "hall-removed", hallId: hall.hallId, detail: "ledger")
+            }
+        }
+        let events = relays.flatMap(\.events) + removals
+        let ends = Dictionary(uniqueKeysWithValues: relays.compactMap { relay in relay.relay.stoppedAt.map { (relay.relay.id, $0) } })
+        let tree = dependencies.policy.tree
+        let now = Date()
+        let halls = meeting.hallIds.map { hallId in
+            let hall = tree.hall(hallId)
+            let measured = HallAttendance.derive(
+                hallId: hallId, isMeasurable: hall?.endpoint.isSRT ?? false, events: events, relayEnds: ends,
+                rehearsalStart: meeting.window.start, start: meeting.start, end: meeting.end, now: now
+            )
+            let links = relays.flatMap(\.relay.halls).filter { $0.hallId == hallId }
+            return HallView(
+                hallId: hallId, hallName: hall?.name ?? hallId, unitId: hall?.unitId ?? "", measurable: measured.isMeasurable,
+                connected: !measured.intervals.isEmpty, connectedSeconds: measured.liveSeconds, rehearsalSeconds: measured.rehearsalSeconds,
+                liveShare: measured.liveShare, firstJoin: measured.firstJoin, lastLeave: measured.lastLeave, drops: measured.drops,
+                longestOutageSeconds: measured.longestOutageSeconds, intervals: measured.intervals,
+                lostPackets: links.reduce(0) { $0 + $1.lostPackets }, retransmittedPackets: links.reduce(0) { $0 + $1.retransmittedPackets },
+                maxRttMs: links.compactMap(\.maxRttMs).max()
+            )
+        }
+        let measurable = halls.filter(\.measurable)
+        return AttendanceView(
+            meetingId: meeting.id, title: meeting.details.title, rehearsalStart: meeting.window.start, start: meeting.start, end: meeting.end,
+            halls: halls,
+            summary: Summary(invited: halls.count, connected: measurable.filter(\.connected).count,
+                             absent: measurable.filter { !$0.connected }.count, notMeasurable: halls.count - measurable.count)
+        )
+    }
+}
