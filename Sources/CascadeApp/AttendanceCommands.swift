@@ -24,6 +24,12 @@ public enum AttendanceCommands {
                 lines.append("  \(interval["joinedAt"] ?? "") – \(interval["leftAt"] ?? "(connected)")  \(interval["leaveReason"] ?? "")")
             }
         }
+        let delegates = attendance["delegates"] as? [[String: Any]] ?? []
+        if !delegates.isEmpty { lines.append("delegates:") }
+        for delegate in delegates {
+            let detail = [delegate["reason"], delegate["representedBy"]].compactMap { $0 as? String }.joined(separator: "; ")
+            lines.append("  \(delegate["name"] ?? "")  \(delegate["position"] ?? "")  \(delegate["hallId"] ?? "")  \(delegate["state"] ?? "")\(detail.isEmpty ? "" : "  (\(detail))")")
+        }
         return lines
     }
 }

@@ -33,6 +33,8 @@ struct AttendanceRoutes {
         var connected: Int
         var absent: Int
         var notMeasurable: Int
+        /// Delegates by roll-call state.
+        var delegates: [String: Int]
     }
 
     struct AttendanceView: Encodable {
@@ -42,6 +44,7 @@ struct AttendanceRoutes {
         var start: Date
         var end: Date
         var halls: [HallView]
+        var delegates: [Delegate]
         var summary: Summary
     }
 
@@ -90,11 +93,13 @@ struct AttendanceRoutes {
             )
         }
         let measurable = halls.filter(\.measurable)
+        let delegates = try await dependencies.offloaded { try $0.delegates(ofMeeting: meeting.id) }
         return AttendanceView(
             meetingId: meeting.id, title: meeting.details.title, rehearsalStart: meeting.window.start, start: meeting.start, end: meeting.end,
-            halls: halls,
+            halls: halls, delegates: delegates,
             summary: Summary(invited: halls.count, connected: measurable.filter(\.connected).count,
-                             absent: measurable.filter { !$0.connected }.count, notMeasurable: halls.count - measurable.count)
+                             absent: measurable.filter { !$0.connected }.count, notMeasurable: halls.count - measurable.count,
+                             delegates: Dictionary(grouping: delegates, by: \.state.rawValue).mapValues(\.count))
         )
     }
 }

@@ -163,7 +163,8 @@ struct MeetingRoutes {
         return meeting
     }
 
-    private func managedMeeting(_ id: String, _ principal: Principal) throws -> (MeetingReference, Meeting) {
+    /// The meeting `id`, if the caller may book and change meetings of its organiser.
+    func managedMeeting(_ id: String, _ principal: Principal) throws -> (MeetingReference, Meeting) {
         // A change or cancellation of a date the series does not fall on is a bad exception, not a missing page.
         if case .occurrence(let seriesId, let date)? = MeetingReference(id), let series = try dependencies.database.series(seriesId), !series.isOccurrence(date) {
             throw Problem.unprocessable("\(date) is not an occurrence of series s\(seriesId)", field: "id")

@@ -16,6 +16,7 @@ public func makeRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCon
     CalendarRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     RecordingRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     AttendanceRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
+    DelegateRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     RelayRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     return router
 }

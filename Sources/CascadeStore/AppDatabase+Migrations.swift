@@ -197,6 +197,24 @@ extension AppDatabase {
             // A feed token reads one calendar (this exact path) and nothing else.
             try db.alter(table: "accessToken") { t in t.add(column: "calendarPath", .text) }
         }
+        migrator.registerMigration("v8-delegates") { db in
+            // A meeting's invitation list and roll call. meetingId is a meeting's id as the API shows it
+            // (m12, or s3-2026-12-07 for an occurrence of a series).
+            try db.create(table: "delegate") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("meetingId", .text).notNull().indexed()
+                t.column("listIndex", .integer).notNull()
+                t.column("name", .text).notNull()
+                t.column("position", .text).notNull()
+                t.column("unitId", .text).notNull()
+                t.column("hallId", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("reason", .text)
+                t.column("representedBy", .text)
+                t.column("markedBy", .text)
+                t.column("markedAt", .datetime)
+            }
+        }
         return migrator
     }
 }

@@ -119,6 +119,21 @@ import Testing
         Operation(method: "GET", path: "/api/v1/meetings/{id}/attendance.csv", body: nil, rows: protected([
             Row(caller: .viewer, target: .own, expected: [200]), Row(caller: .viewer, target: .other, expected: [403]),
         ])),
+        Operation(method: "GET", path: "/api/v1/meetings/{id}/delegates", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [200]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        Operation(method: "PUT", path: "/api/v1/meetings/{id}/delegates", body: #"{"delegates":[{"name":"Trần Thị B","position":"Phó Bí thư","unitId":"{unit}","hallId":"{hall}"}]}"#,
+                  rows: protected([
+                      Row(caller: .viewer, target: .own, expected: [403]), Row(caller: .secretariat, target: .own, expected: [200]),
+                      Row(caller: .secretariat, target: .other, expected: [403]),
+                  ])),
+        Operation(method: "POST", path: "/api/v1/meetings/{id}/delegates/import", body: nil, rows: protected([
+            Row(caller: .technician, target: .own, expected: [403]), Row(caller: .secretariat, target: .other, expected: [403]),
+        ])),
+        Operation(method: "PATCH", path: "/api/v1/meetings/{id}/delegates/{delegateId}", body: #"{"state":"absent"}"#, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [403]), Row(caller: .secretariat, target: .other, expected: [403]),
+            Row(caller: .secretariat, target: .own, expected: [200]),
+        ])),
         Operation(method: "GET", path: "/api/v1/agenda", body: nil, rows: protected([Row(caller: .viewer, target: .none, expected: [200])])),
         Operation(method: "GET", path: "/api/v1/halls/{id}/busy", body: nil, rows: protected([Row(caller: .viewer, target: .own, expected: [200])])),
         Operation(method: "GET", path: "/api/v1/units/{id}/busy", body: nil, rows: protected([Row(caller: .viewer, target: .own, expected: [200])])),
@@ -227,6 +242,12 @@ import Testing
             _ = try database.issueCalendarFeedToken(forUser: "staff-other", calendarPath: "/api/v1/units/gia-nghia/calendar.ics", actor: "test")
             let ownFeedId = try #require(try database.tokens(ofUser: "u-viewer").first { $0.calendarPath != nil }?.id)
             let otherFeedId = try #require(try database.tokens(ofUser: "staff-other").first { $0.calendarPath != nil }?.id)
+            let ownDelegateId = try #require(try database.replaceDelegates(ofMeeting: ownMeeting, with: [
+                DelegateEntry(name: "Trần Thị B", position: "Phó Bí thư", unitId: "cu-jut", hallId: "hall-cu-jut"),
+            ], actor: "test").first?.id)
+            let otherDelegateId = try #require(try database.replaceDelegates(ofMeeting: otherMeeting, with: [
+                DelegateEntry(name: "Lê Văn C", position: "Bí thư", unitId: "gia-nghia", hallId: "hall-gia-nghia"),
+            ], actor: "test").first?.id)
             let otherRecording = try database.createRecording(meetingId: otherMeeting, source: "udp://239.1.1.1:5001", sourceURI: "udp://239.1.1.1:5001", partSeconds: 60, actor: "test")
 
             var failures: [String] = []
@@ -239,6 +260,7 @@ import Testing
                         "{id}": Self.id(for: operation.path, own: isOwn, meetings: (ownMeeting, otherMeeting), relays: (ownRelay, otherRelay), recordings: (ownRecording, otherRecording)),
                         "{index}": "0", "{hallId}": isOwn ? "hall-cu-jut" : "hall-gia-nghia",
                         "{name}": isOwn ? "staff-own" : "staff-other", "{tokenId}": "\(isOwn ? ownTokenId : otherTokenId)",
+                        "{delegateId}": "\(isOwn ? ownDelegateId : otherDelegateId)",
                         "{hall}": isOwn ? "hall-cu-jut" : "hall-gia-nghia", "{unit}": isOwn ? "cu-jut" : "gia-nghia",
                         "{relay}": "rl\(isOwn ? otherRelay : otherRelay)", "{ownMeeting}": ownMeeting, "{otherMeeting}": otherMeeting,
                         "{target}": "\(counter)",
