@@ -1,7 +1,26 @@
 import Foundation
 
-/// `cascade attendance show`: a meeting's measured attendance, through a running server.
+/// `cascade attendance show|report`: measured attendance, through a running server.
 public enum AttendanceCommands {
+    /// How a unit took part in the meetings of a period: totals, then one line per meeting.
+    public static func report(unit: String, from: String?, to: String?, client: APIClient) async throws -> [String] {
+        var query = "unit=\(unit.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? unit)"
+        if let from { query += "&from=\(from)" }
+        if let to { query += "&to=\(to)" }
+        let report = try await client.send("GET", "/api/v1/attendance?\(query)") as? [String: Any] ?? [:]
+        let meetings = report["meetings"] as? [[String: Any]] ?? []
+        let rate = Int(((report["attendanceRate"] as? Double ?? 0) * 100).rounded())
+        var lines = ["\(unit): attended \(report["attended"] ?? 0) of \(meetings.count) meetings (\(rate)%), \(report["lateJoins"] ?? 0) late joins, "
+            + "\(report["absencesWithReason"] ?? 0) absences with a reason, \(report["absencesWithoutReason"] ?? 0) without"]
+        for meeting in meetings {
+            let absences = (meeting["absences"] as? [[String: Any]] ?? []).map { "\($0["name"] ?? "")\(($0["reason"] as? String).map { " (\($0))" } ?? "")" }
+            lines.append("  \(meeting["meetingId"] ?? "")  \(meeting["start"] ?? "")  \(meeting["title"] ?? "")  "
+                + "halls \(meeting["hallsConnected"] ?? 0)/\(meeting["hallsInvited"] ?? 0)  \(meeting["attended"] as? Bool == true ? "attended" : "absent")"
+                + (absences.isEmpty ? "" : "  absent: \(absences.joined(separator: "; "))"))
+        }
+        return lines
+    }
+
     /// The summary line, then one line per hall and one per connection.
     public static func show(_ meetingId: String, client: APIClient) async throws -> [String] {
         let attendance = try await client.send("GET", "/api/v1/meetings/\(meetingId)/attendance") as? [String: Any] ?? [:]

@@ -61,7 +61,11 @@ struct AttendanceRoutes {
     }
 
     private func attendance(_ id: String, _ principal: Principal) async throws -> AttendanceView {
-        let meeting = try meetings.visibleMeeting(id, principal)
+        try await attendance(of: try meetings.visibleMeeting(id, principal))
+    }
+
+    /// A meeting's attendance, measured now.
+    func attendance(of meeting: Meeting) async throws -> AttendanceView {
         let relays = try await dependencies.offloaded { try $0.relays(forMeeting: meeting.id) }
         // A hall's removal is also in the relay's own ledger (its removedAt), which holds even when the
         // relay stopped before its worker reported the cut.

@@ -15,7 +15,9 @@ public func makeRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCon
     meetings.register(on: api)
     CalendarRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     RecordingRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
-    AttendanceRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
+    let attendance = AttendanceRoutes(dependencies: dependencies, meetings: meetings)
+    attendance.register(on: api)
+    AttendanceReportRoutes(dependencies: dependencies, attendance: attendance).register(on: api)
     DelegateRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     RelayRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     return router

@@ -61,6 +61,19 @@ import Testing
                                              json: #"{"delegates":[{"name":"Nguyễn Văn An","position":"Bí thư","unitId":"cu-jut","hallId":"hall-cu-jut"}]}"#)
             let early = try #require(list.jsonArray.first?["id"] as? Int, "\(list.text)")
             #expect(try await client.send("PATCH", "/api/v1/meetings/\(laterId)/delegates/\(early)", token: clerk, json: #"{"state":"present-in-hall"}"#).status == 409)
+
+            // The unit reports: Cư Jút took part in the first meeting (its delegate was there), not yet in the second.
+            let cuJut = try await client.send("GET", "/api/v1/attendance?unit=cu-jut", token: clerk)
+            #expect(cuJut.status == 200, "\(cuJut.text)")
+            #expect((cuJut.json["meetings"] as? [[String: Any]])?.map { $0["meetingId"] as? String } == [id, laterId])
+            #expect(cuJut.json["attended"] as? Int == 1 && cuJut.json["attendanceRate"] as? Double == 0.5)
+            let giaNghia = try await client.send("GET", "/api/v1/attendance?unit=gia-nghia", token: secretary)
+            #expect(giaNghia.json["absencesWithReason"] as? Int == 1, "\(giaNghia.text)")
+            #expect(try await client.send("GET", "/api/v1/attendance?unit=gia-nghia", token: clerk).status == 403, "another unit's report")
+            let csv = try await client.send("GET", "/api/v1/attendance.csv?unit=gia-nghia", token: secretary).text
+            #expect(csv.contains("Đỗ Thị Bình (Đi công tác)"), "\(csv)")
+            let printed = try Command.run(TestPaths.cascadeExecutable, ["attendance", "report", "--unit", "cu-jut", "--server", client.baseURL, "--token", clerk])
+            #expect(printed.output.hasPrefix("cu-jut: attended 1 of 2 meetings (50%)"), "\(printed.output)\(printed.errorOutput)")
         }
     }
 }
