@@ -39,6 +39,9 @@ public final class NetworkLab: @unchecked Sendable {
 
     /// Removes everything this lab (or an earlier, interrupted one) created.
     public func tearDown() {
+        // The veth pairs go first, by name: deleting a namespace removes its end of a pair only later,
+        // in the kernel's own time, and the next lab would find `casvN` still there.
+        for index in 0..<max(sites.count, 8) { _ = try? Command.run("/usr/sbin/ip", ["link", "delete", "casv\(index)"]) }
         for namespace in namespaces.values { _ = try? Command.run("/usr/sbin/ip", ["netns", "delete", namespace]) }
         _ = try? Command.run("/usr/sbin/ip", ["link", "delete", bridge])
     }
