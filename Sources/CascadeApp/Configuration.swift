@@ -1,5 +1,6 @@
 import CascadeCore
 import CascadeMedia
+import CascadeStore
 import Foundation
 
 /// Everything `cascade serve` is configured with, validated.
@@ -23,9 +24,9 @@ public struct Configuration: Sendable {
     /// Ports, address and encoding of relays.
     public var relay = RelayDefaults()
     /// How long an API token (`cascade token issue`) lasts.
-    public var apiTokenLifetime: TimeInterval = 30 * 86_400
+    public var apiTokenLifetime = AppDatabase.apiTokenLifetime
     /// How long a sign-in (the web UI, `POST /auth/token`) lasts.
-    public var signInLifetime: TimeInterval = 12 * 3_600
+    public var signInLifetime = AppDatabase.signInTokenLifetime
 
     /// Every element /healthz checks.
     public var requiredElements: [String] { GStreamer.requiredElements + extraRequiredElements.filter { !GStreamer.requiredElements.contains($0) } }

@@ -27,8 +27,9 @@ struct SecretKeepingLedger: RelayLedger, RecordingIndex {
         }
         for stored in try database.storedRelaySpecs() {
             guard let spec = try? JSONDecoder().decode(RelaySpec.self, from: Data(stored.text.utf8)) else { continue }
-            let redacted = String(decoding: try JSONEncoder().encode(JobSecrets.redacted(spec)), as: UTF8.self)
-            guard JobSecrets.redacted(spec) != spec else { continue }
+            let stripped = JobSecrets.redacted(spec)
+            guard stripped != spec else { continue }
+            let redacted = String(decoding: try JSONEncoder().encode(stripped), as: UTF8.self)
             if stored.isRunning, secrets.load(Self.relayFile(stored.id)) == nil { try secrets.save(stored.text, as: Self.relayFile(stored.id)) }
             specs[stored.id] = redacted
         }

@@ -25,7 +25,7 @@ public struct HTTPDependencies: Sendable {
     /// Part length when a request gives none.
     public var defaultPartSeconds = 600
     /// How long a sign-in token lasts.
-    public var signInLifetime: TimeInterval = 12 * 3_600
+    public var signInLifetime = AppDatabase.signInTokenLifetime
 
     /// Creates the dependencies.
     public init(database: AppDatabase, policy: AccessPolicy, supervisor: Supervisor, requiredElements: [String],

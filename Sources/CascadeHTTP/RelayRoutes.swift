@@ -241,8 +241,6 @@ struct RelayRoutes {
 
     private func isVisible(_ summary: RelaySummary, to principal: Principal) -> Bool {
         guard principal.scopeUnitId != nil else { return true }
-        return summary.halls.contains { hall in
-            dependencies.policy.tree.hall(hall.hallId).map { dependencies.policy.canSee(principal, unit: $0.unitId) } ?? false
-        }
+        return summary.halls.map(\.hallId).contains(where: maySee(principal))
     }
 }
