@@ -56,10 +56,13 @@ public struct MeetingDetails: Sendable, Hashable, Codable {
     public var notes: String
     /// The stream's bitrate, for link capacity checks.
     public var bitrateKbps: Int
+    /// Where the picture comes from: a feed id or a hall id; `nil` takes the organiser's default.
+    public var origin: String?
 
     /// Creates details.
     public init(title: String, organiserUnitId: String, chair: String = "", halls: HallSelection, rehearsalMinutes: Int = 30,
-                isRecorded: Bool = true, classification: Classification = .internal, notes: String = "", bitrateKbps: Int = 4000) {
+                isRecorded: Bool = true, classification: Classification = .internal, notes: String = "", bitrateKbps: Int = 4000,
+                origin: String? = nil) {
         self.title = title
         self.organiserUnitId = organiserUnitId
         self.chair = chair
@@ -69,6 +72,7 @@ public struct MeetingDetails: Sendable, Hashable, Codable {
         self.classification = classification
         self.notes = notes
         self.bitrateKbps = bitrateKbps
+        self.origin = origin
     }
 }
 
