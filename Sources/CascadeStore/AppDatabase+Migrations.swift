@@ -215,6 +215,46 @@ extension AppDatabase {
                 t.column("markedAt", .datetime)
             }
         }
+        migrator.registerMigration("v9-meeting-runs") { db in
+            // One run per meeting occurrence: the primary key is the meeting id, so two schedulers (or
+            // one restarted) can never start a second. `owner` holds it while `ownerSeenAt` is recent.
+            try db.create(table: "meetingRun") { t in
+                t.primaryKey("meetingId", .text)
+                t.column("state", .text).notNull().indexed()
+                t.column("run", .text).notNull()
+                t.column("owner", .text).notNull()
+                t.column("ownerSeenAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "meetingRunTransition") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("meetingId", .text).notNull().indexed()
+                t.column("fromState", .text).notNull()
+                t.column("toState", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("reason", .text).notNull()
+            }
+            try db.create(table: "hallConfirmation") { t in
+                t.column("meetingId", .text).notNull()
+                t.column("hallId", .text).notNull()
+                t.column("confirmedBy", .text).notNull()
+                t.column("confirmedAt", .datetime).notNull()
+                t.column("note", .text).notNull()
+                t.primaryKey(["meetingId", "hallId"])
+            }
+            try db.create(table: "webhookDelivery") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("event", .text).notNull()
+                t.column("url", .text).notNull()
+                t.column("body", .text).notNull()
+                t.column("state", .text).notNull().indexed()
+                t.column("attempts", .integer).notNull()
+                t.column("responseStatus", .integer)
+                t.column("lastError", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.column("finishedAt", .datetime)
+            }
+        }
         return migrator
     }
 }
