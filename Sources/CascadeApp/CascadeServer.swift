@@ -112,11 +112,25 @@ public enum CascadeServer {
         dependencies.signInLifetime = configuration.signInLifetime
         let relays = makeRelayService(configuration, database: database, supervisor: supervisor, logger: logger)
         dependencies.relays = relays
+        dependencies.feeds = configuration.feeds
+        var services: [any Service] = [supervisor, recordings, relays]
+        if configuration.scheduler.isEnabled {
+            let scheduler = makeScheduler(configuration, database: database, relays: relays, recordings: recordings, logger: logger)
+            dependencies.scheduler = scheduler
+            services.append(scheduler)
+            if !configuration.webhooks.isEmpty {
+                services.append(WebhookDispatcher(
+                    targets: configuration.webhooks.map { .init(url: $0.url, events: $0.events, secret: $0.secret) }, source: scheduler,
+                    log: WebhookDeliveryLog(database: database), transport: URLSessionWebhookTransport(), clock: SystemWallClock(), logger: logger
+                ))
+            }
+        }
         return Application(
             router: makeRouter(dependencies),
             configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Cascade"),
-            // Shut down in reverse: HTTP, then relays and recordings (finishing their parts), then the supervisor.
-            services: [supervisor, recordings, relays],
+            // Shut down in reverse: HTTP, the scheduler (leaving its runs to the next start), then relays and
+            // recordings (finishing their parts), then the supervisor.
+            services: services,
             onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.http.port) },
             logger: logger
         )
@@ -136,6 +150,30 @@ public enum CascadeServer {
         settings.lossAfterMs = configuration.relay.lossAfterMs
         settings.multicastTTL = configuration.relay.multicastTTL
         return RelayService(supervisor: supervisor, ledger: ledger(configuration, database), halls: configuration.tree.halls, settings: settings, logger: logger)
+    }
+
+    /// The scheduler that runs meetings, named by an id kept in the data directory so that after a
+    /// restart it takes its own runs up again at once.
+    static func makeScheduler(_ configuration: Configuration, database: AppDatabase, relays: RelayService, recordings: RecordingService,
+                              logger: Logger) -> MeetingScheduler {
+        var settings = MeetingScheduler.Settings(owner: schedulerOwner(dataDirectory: configuration.dataDirectory))
+        settings.timing.grace = configuration.scheduler.grace
+        settings.timing.readinessLead = configuration.scheduler.readinessLead
+        let store = CalendarRunStore(database: database, tree: configuration.tree, feeds: configuration.feeds,
+                                     rules: configuration.bookingRules, lease: settings.lease)
+        let media = RelayMeetingMedia(relays: relays, recordings: recordings, partSeconds: configuration.recording.partSeconds)
+        return MeetingScheduler(store: store, media: media, clock: SystemWallClock(), settings: settings, logger: logger)
+    }
+
+    static func schedulerOwner(dataDirectory: String) -> String {
+        let path = (dataDirectory as NSString).appendingPathComponent("scheduler-id")
+        if let stored = try? String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), !stored.isEmpty {
+            return stored
+        }
+        let owner = "scheduler-\(UUID().uuidString.lowercased())"
+        try? FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: path, contents: Data((owner + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        return owner
     }
 
     /// A random passphrase made on first use and stored (mode 0600) in the data directory: relays are

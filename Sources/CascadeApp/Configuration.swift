@@ -27,6 +27,12 @@ public struct Configuration: Sendable {
     public var apiTokenLifetime = AppDatabase.apiTokenLifetime
     /// How long a sign-in (the web UI, `POST /auth/token`) lasts.
     public var signInLifetime = AppDatabase.signInTokenLifetime
+    /// Where meetings' pictures come from, and each unit's default.
+    public var feeds = FeedCatalogue()
+    /// How the scheduler runs meetings.
+    public var scheduler = SchedulerDefaults()
+    /// The office's other systems told of meeting transitions and alarms.
+    public var webhooks: [WebhookTarget] = []
 
     /// Every element /healthz checks.
     public var requiredElements: [String] { GStreamer.requiredElements + extraRequiredElements.filter { !GStreamer.requiredElements.contains($0) } }
@@ -40,6 +46,27 @@ public struct RecordingDefaults: Sendable {
     public var freeSpaceFloorBytes: Int64 = 2 << 30
     /// … or as a fraction of the disk, whichever is smaller.
     public var freeSpaceFloorFraction = 0.05
+}
+
+/// How the scheduler runs meetings.
+public struct SchedulerDefaults: Sendable {
+    /// Whether meetings run themselves (off only for a server that must not start relays).
+    public var isEnabled = true
+    /// How long the relay stays up after the booked end, in seconds.
+    public var grace: TimeInterval = 600
+    /// How long before the start every hall must be connected and confirmed, in seconds.
+    public var readinessLead: TimeInterval = 600
+}
+
+/// An address told of meeting events, with the key its deliveries are signed with.
+public struct WebhookTarget: Sendable {
+    /// http:// or https:// URL.
+    public var url: String
+    /// Event kinds sent (`meeting.rehearsal`, `meeting.live`, `meeting.held`, `meeting.failed`,
+    /// `meeting.cancelled`, `meeting.alarm`); empty means all.
+    public var events: Set<String>
+    /// HMAC-SHA256 key of the `Cascade-Signature` header.
+    public var secret: String
 }
 
 /// Where relays listen and what the root hop encodes.

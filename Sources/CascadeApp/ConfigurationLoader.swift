@@ -23,7 +23,7 @@ public enum ConfigurationLoader {
             throw fail("", "YAML syntax error: \(oneLine(error))")
         }
         let root = try Section(parsed ?? [String: Any](), entry: "top level", file: path)
-        try root.allowOnly(["server", "media", "relay", "booking", "recording", "levels", "units", "halls"])
+        try root.allowOnly(["server", "media", "relay", "booking", "recording", "levels", "units", "halls", "feeds", "scheduler", "webhooks"])
 
         let server = try root.section("server")
         try server.allowOnly(["http", "dataDir", "zone", "tokenDays", "signInHours"])
@@ -86,12 +86,29 @@ public enum ConfigurationLoader {
                 uplinkKbps: try named.int("uplinkKbps"), relayBudget: try named.int("relayBudget")
             ))
         }
+        var feeds: [Feed] = []
+        for (index, item) in try root.list("feeds").enumerated() {
+            let section = try Section(item, entry: "feeds[\(index)]", file: path)
+            try section.allowOnly(["id", "name", "uri", "backupUri"])
+            let id = try section.requiredString("id")
+            let named = try Section(item, entry: "feed \"\(id)\"", file: path)
+            feeds.append(Feed(id: id, name: try named.requiredString("name"), uri: try named.uri("uri", environment, required: true) ?? "",
+                              backupURI: try named.uri("backupUri", environment)))
+        }
         var halls: [Hall] = []
         for (index, item) in try root.list("halls").enumerated() {
             let section = try Section(item, entry: "halls[\(index)]", file: path)
-            try section.allowOnly(["id", "name", "unit", "endpoint", "capacityKbps", "latencyMs", "srtPassphrase"])
+            try section.allowOnly(["id", "name", "unit", "endpoint", "capacityKbps", "latencyMs", "srtPassphrase", "feed"])
             let id = try section.requiredString("id")
             let named = try Section(item, entry: "hall \"\(id)\"", file: path)
+            if named.values["feed"] != nil {
+                let feed = try named.section("feed")
+                try feed.allowOnly(["uri", "backupUri"])
+                feeds.append(Feed(
+                    id: id, name: try named.requiredString("name"), uri: try feed.uri("uri", environment, required: true) ?? "",
+                    backupURI: try feed.uri("backupUri", environment), hallId: id
+                ))
+            }
             halls.append(Hall(
                 id: id, name: try named.requiredString("name"), unitId: try named.requiredString("unit"),
                 endpoint: try endpoint(of: named),
@@ -110,6 +127,9 @@ public enum ConfigurationLoader {
             http: http, dataDirectory: try server.string("dataDir") ?? "./data", zone: zone, tree: tree,
             extraRequiredElements: extraElements, bookingRules: rules, recording: recording, srtPassphrase: passphrase, relay: relay
         )
+        configuration.feeds = try feedCatalogue(feeds, root: root, tree: tree, path: path)
+        configuration.scheduler = try schedulerDefaults(root.section("scheduler"))
+        configuration.webhooks = try webhooks(root, environment)
         if let days = try server.int("tokenDays", in: 1...366) { configuration.apiTokenLifetime = Double(days) * 86_400 }
         if let hours = try server.int("signInHours", in: 1...168) { configuration.signInLifetime = Double(hours) * 3_600 }
         return configuration
@@ -146,7 +166,7 @@ public enum ConfigurationLoader {
 }
 
 /// One mapping of the YAML file, with typed accessors that name the entry in their errors.
-private struct Section {
+struct Section {
     let values: [String: Any]
     let entry: String
     let file: String

@@ -160,6 +160,29 @@ public actor RelayService: Service {
         record { try ledger.relayHallRemoved(relay: id, hallId: hallId, actor: actor) }
     }
 
+    /// Makes a running relay take another source: the halls stay connected and see the slate for
+    /// the switch; a restarted worker takes the new source too.
+    public func switchSource(_ id: Int64, to source: String, actor: String) throws(RelayError) {
+        guard var relay = active[id], !relay.isStopping else { throw RelayError(.unknownRelay, "no running relay rl\(id)") }
+        let parsed: RelaySource
+        do {
+            parsed = try RelaySource(parsing: source)
+        } catch {
+            throw RelayError(.invalidSource, error.message)
+        }
+        if relay.spec.passThrough == true {
+            switch parsed {
+            case .rtsp, .demo: throw RelayError(.invalidSource, "a pass-through hop needs an MPEG-TS source (srt://, udp:// or rtp://)")
+            case .srt, .udp, .rtp: break
+            }
+        }
+        relay.spec.source = source
+        active[id] = relay
+        persist(id)
+        send(.switchSource(source), to: id)
+        logger.notice("relay source switched", metadata: ["relay.id": "\(id)", "source": "\(parsed.redacted)", "actor": "\(actor)"])
+    }
+
     /// Opens a tap on a running relay for a consumer on this host (a recorder): returns the SRT URL
     /// to call for the relay's normalised feed, and the meeting the relay serves.
     public func tap(_ id: Int64) throws(RelayError) -> (url: String, meetingId: String?) {

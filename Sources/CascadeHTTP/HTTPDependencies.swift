@@ -22,6 +22,10 @@ public struct HTTPDependencies: Sendable {
     public var recordings: RecordingService?
     /// The relay service.
     public var relays: RelayService?
+    /// The scheduler that runs meetings (absent when the configuration turns it off).
+    public var scheduler: MeetingScheduler?
+    /// Where meetings' pictures come from.
+    public var feeds = FeedCatalogue()
     /// Part length when a request gives none.
     public var defaultPartSeconds = 600
     /// How long a sign-in token lasts.

@@ -20,7 +20,7 @@ final class Relay {
 
     let output: Pipeline
     private let spec: RelaySpec
-    private let source: RelaySource
+    private var source: RelaySource
     private let listener: HallListener
     private let flow: UnsafeMutablePointer<gint64>
     /// Stamped by every buffer the encoder hands to the fan-out: an output that stops is a stuck worker.
@@ -267,6 +267,25 @@ final class Relay {
 
     private func redacted(_ uri: String) -> String {
         (try? RelaySource(parsing: uri))?.redacted ?? uri
+    }
+
+    /// Takes another source: the halls see the slate until its pictures flow, and stay connected.
+    func switchSource(to uri: String) throws(MediaError) {
+        let next = try RelaySource(parsing: uri)
+        if isPassThrough, next.transportStream == nil {
+            throw MediaError(.invalidSource, "a pass-through hop needs an MPEG-TS source (srt://, udp:// or rtp://)")
+        }
+        input?.close()
+        input = nil
+        source = next
+        show(live: false)
+        lostAtStamp = cascade_read_stamp(flow)
+        if sourceState == "live" {
+            sourceState = "lost"
+            events.append(RelayEvent(kind: .sourceLost, detail: "switching to \(next.redacted)"))
+        }
+        inputRebuildAt = nil
+        buildInput()
     }
 
     // MARK: - Input

@@ -40,6 +40,8 @@ public enum WorkerCommand: Sendable, Hashable {
     case addHall(RelayOutput)
     /// Remove a hall from the running relay.
     case removeHall(hallId: String)
+    /// Make the running relay take another source; the halls stay connected and see the slate meanwhile.
+    case switchSource(String)
 }
 
 /// What a worker tells the supervisor.
@@ -67,7 +69,7 @@ public enum WorkerReport: Sendable, Hashable {
 }
 
 extension WorkerCommand: Codable {
-    private enum Keys: String, CodingKey { case type, pipeline, settings, probes, statisticsIntervalMs, timeoutMs, requestId, element, property, relay, hall, hallId }
+    private enum Keys: String, CodingKey { case type, pipeline, settings, probes, statisticsIntervalMs, timeoutMs, requestId, element, property, relay, hall, hallId, source }
 
     /// Decodes `{"type": …, …}`.
     public init(from decoder: any Decoder) throws {
@@ -92,6 +94,7 @@ extension WorkerCommand: Codable {
         case "startRelay": self = .startRelay(try c.decode(RelaySpec.self, forKey: .relay))
         case "addHall": self = .addHall(try c.decode(RelayOutput.self, forKey: .hall))
         case "removeHall": self = .removeHall(hallId: try c.decode(String.self, forKey: .hallId))
+        case "switchSource": self = .switchSource(try c.decode(String.self, forKey: .source))
         case let other:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown command \(other)")
         }
@@ -124,6 +127,9 @@ extension WorkerCommand: Codable {
         case .removeHall(let hallId):
             try c.encode("removeHall", forKey: .type)
             try c.encode(hallId, forKey: .hallId)
+        case .switchSource(let source):
+            try c.encode("switchSource", forKey: .type)
+            try c.encode(source, forKey: .source)
         }
     }
 }

@@ -80,6 +80,13 @@ struct WorkerSession {
         case .removeHall(let hallId):
             relay?.remove(hallId: hallId)
             return nil
+        case .switchSource(let uri):
+            do {
+                try relay?.switchSource(to: uri)
+            } catch {
+                report(.error(element: "relay", message: error.message, debug: ""))
+            }
+            return nil
         case .stop(let timeoutMs):
             if relay != nil {
                 // A relay writes no file: nothing to finalise, so it stops at once.

@@ -122,3 +122,29 @@ extension AppDatabase {
         String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
     }
 }
+
+/// The webhook delivery log.
+extension AppDatabase {
+    /// Logs a delivery about to be attempted; returns its id.
+    public func queueWebhookDelivery(event: String, url: String, body: String, at time: Date) throws(StoreError) -> Int64 {
+        try write { db in
+            try db.execute(sql: "INSERT INTO webhookDelivery (event, url, body, state, attempts, createdAt) VALUES (?, ?, ?, 'pending', 0, ?)",
+                           arguments: [event, url, body, time])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Records an attempt.
+    public func updateWebhookDelivery(_ id: Int64, state: String, attempts: Int, responseStatus: Int?, error: String?, at time: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE webhookDelivery SET state = ?, attempts = ?, responseStatus = ?, lastError = ?, finishedAt = ? WHERE id = ?
+                """, arguments: [state, attempts, responseStatus, error, state == "pending" ? nil : time, id])
+        }
+    }
+
+    /// The newest deliveries first.
+    public func webhookDeliveries(limit: Int) throws(StoreError) -> [Row] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM webhookDelivery ORDER BY id DESC LIMIT ?", arguments: [limit]) }
+    }
+}
