@@ -113,6 +113,7 @@ public enum CascadeServer {
         let relays = makeRelayService(configuration, database: database, supervisor: supervisor, logger: logger)
         dependencies.relays = relays
         dependencies.feeds = configuration.feeds
+        dependencies.runGrace = configuration.scheduler.grace
         var services: [any Service] = [supervisor, recordings, relays]
         if configuration.scheduler.isEnabled {
             let scheduler = makeScheduler(configuration, database: database, relays: relays, recordings: recordings, logger: logger)

@@ -1,3 +1,4 @@
+import CascadeCore
 import CascadeEngine
 import CascadeStore
 import Foundation

@@ -26,6 +26,8 @@ public struct HTTPDependencies: Sendable {
     public var scheduler: MeetingScheduler?
     /// Where meetings' pictures come from.
     public var feeds = FeedCatalogue()
+    /// How long the scheduler keeps a meeting's relay up after its booked end.
+    public var runGrace: TimeInterval = 600
     /// Part length when a request gives none.
     public var defaultPartSeconds = 600
     /// How long a sign-in token lasts.

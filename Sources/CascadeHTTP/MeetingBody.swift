@@ -18,13 +18,14 @@ struct MeetingBody: Decodable {
     var classification: String?
     var notes: String?
     var bitrateKbps: Int?
+    var origin: String?
     var recurrence: RecurrenceBody?
     var state: String?
     var scope: String?
 
     static let creationFields: Set<String> = [
         "title", "organiserUnitId", "chair", "start", "end", "zone", "halls", "hallsOfUnit", "rehearsalMinutes",
-        "record", "classification", "notes", "bitrateKbps", "recurrence",
+        "record", "classification", "notes", "bitrateKbps", "origin", "recurrence",
     ]
     static let changeFields: Set<String> = creationFields.subtracting(["recurrence"]).union(["state", "scope"])
 
@@ -57,6 +58,7 @@ struct MeetingBody: Decodable {
         }
         if let rehearsalMinutes { result.rehearsalMinutes = rehearsalMinutes }
         if let record { result.isRecorded = record }
+        if let origin { result.origin = origin.isEmpty ? nil : origin }
         if let classification {
             guard let value = Classification(rawValue: classification) else {
                 throw Problem.unprocessable("classification must be public, internal or confidential", field: "classification")

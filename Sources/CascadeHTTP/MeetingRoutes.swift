@@ -39,6 +39,7 @@ struct MeetingRoutes {
         let start = try TimeInput.parse(startText, field: "start", zone: zone)
         let end = try TimeInput.parse(endText, field: "end", zone: zone)
         let details = try body.newDetails(rules: dependencies.bookingRules)
+        try checkOrigin(of: details)
         let rules = dependencies.bookingRules
         let hallIds = try rules.validate(details, tree: dependencies.policy.tree, policy: dependencies.policy, principal: principal)
         try rules.validate(start: start, end: end, now: Date())
@@ -103,6 +104,7 @@ struct MeetingRoutes {
         var end = try body.end.map { try TimeInput.parse($0, field: "end", zone: zone) } ?? current.end
         if body.start != nil && body.end == nil { end = start.addingTimeInterval(current.end.timeIntervalSince(current.start)) }
         let details = try body.applied(to: current.details)
+        try checkOrigin(of: details)
         var state = current.state
         if let requested = body.state {
             guard case .single = reference, let value = MeetingState(rawValue: requested), value != .cancelled else {
@@ -152,6 +154,16 @@ struct MeetingRoutes {
     }
 
     // MARK: - Helpers
+
+    /// A named origin must be a configured feed or a hall with a feed (422 naming it).
+    private func checkOrigin(of details: MeetingDetails) throws {
+        guard details.origin != nil else { return }
+        do {
+            _ = try dependencies.feeds.feed(origin: details.origin, organiserUnitId: details.organiserUnitId, in: dependencies.policy.tree)
+        } catch {
+            throw Problem.unprocessable(error.message, field: "origin")
+        }
+    }
 
     /// The meeting `id`, if the caller may see it (404 when missing, 403 outside their subtree).
     func visibleMeeting(_ id: String, _ principal: Principal) throws -> Meeting {

@@ -19,6 +19,8 @@ struct MeetingView: Encodable {
     var classification: Classification
     var notes: String
     var bitrateKbps: Int
+    /// The origin the booking named (`nil`: the organiser's default).
+    var origin: String?
     var state: MeetingState
 
     struct Selection: Encodable {
@@ -42,6 +44,7 @@ struct MeetingView: Encodable {
         classification = meeting.details.classification
         notes = meeting.details.notes
         bitrateKbps = meeting.details.bitrateKbps
+        origin = meeting.details.origin
         state = meeting.state
     }
 }

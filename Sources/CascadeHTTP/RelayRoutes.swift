@@ -175,6 +175,21 @@ struct RelayRoutes {
             }
             feed.finish()
         }
+        // Meeting runs' transitions and alarms, for the meetings the caller may see.
+        let runEvents = await dependencies.scheduler?.events()
+        let meetings = self.meetings
+        let runForwarding = Task {
+            guard let runEvents else { return }
+            var visible: [String: Bool] = [:]
+            for await event in runEvents {
+                if visible[event.meetingId] == nil {
+                    let meeting = MeetingReference(event.meetingId).flatMap { try? database.meeting($0) }
+                    visible[event.meetingId] = meeting.map { meetings.isVisible($0, to: principal) } ?? false
+                }
+                guard visible[event.meetingId] == true, let data = try? JSONResponse.encoder.encode(event) else { continue }
+                feed.yield("event: \(event.kind)\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
+            }
+        }
         let heartbeat = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(10))
@@ -185,6 +200,7 @@ struct RelayRoutes {
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             defer {
                 forwarding.cancel()
+                runForwarding.cancel()
                 heartbeat.cancel()
             }
             try await writer.write(ByteBuffer(string: ": cascade relay events\n\n"))

@@ -20,5 +20,6 @@ public func makeRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCon
     AttendanceReportRoutes(dependencies: dependencies, attendance: attendance).register(on: api)
     DelegateRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     RelayRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
+    MeetingRunRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     return router
 }

@@ -144,7 +144,13 @@ extension AppDatabase {
     }
 
     /// The newest deliveries first.
-    public func webhookDeliveries(limit: Int) throws(StoreError) -> [Row] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM webhookDelivery ORDER BY id DESC LIMIT ?", arguments: [limit]) }
+    public func webhookDeliveries(limit: Int) throws(StoreError) -> [WebhookDelivery] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM webhookDelivery ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                WebhookDelivery(id: $0["id"], event: $0["event"], url: $0["url"], state: WebhookDelivery.State(rawValue: $0["state"]) ?? .pending,
+                                attempts: $0["attempts"], responseStatus: $0["responseStatus"], lastError: $0["lastError"],
+                                createdAt: $0["createdAt"], finishedAt: $0["finishedAt"])
+            }
+        }
     }
 }
