@@ -16,6 +16,7 @@ public enum MeetingCommands {
         public var bitrateKbps: Int?
         public var classification: String?
         public var isRecorded = true
+        public var origin: String?
         public var repeatFrequency: String?
         public var weekdays: [Int] = []
         public var interval: Int?
@@ -38,6 +39,7 @@ public enum MeetingCommands {
             body["rehearsalMinutes"] = rehearsalMinutes
             body["bitrateKbps"] = bitrateKbps
             body["classification"] = classification
+            body["origin"] = origin
             if let repeatFrequency {
                 var rule: [String: Any] = ["frequency": repeatFrequency]
                 if !weekdays.isEmpty { rule["weekdays"] = weekdays }

@@ -2,11 +2,11 @@ import ArgumentParser
 import CascadeApp
 import Foundation
 
-/// `cascade meetings book|list|show|cancel`.
+/// `cascade meetings book|list|show|cancel|run|extend|end|confirm|switch-source`.
 struct MeetingsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "meetings", abstract: "Book, list, show and cancel meetings on a running server.",
-        subcommands: [Book.self, List.self, Show.self, Cancel.self]
+        commandName: "meetings", abstract: "Book, list, show and cancel meetings; watch and steer the ones running.",
+        subcommands: [Book.self, List.self, Show.self, Cancel.self, RunBoard.self, Extend.self, End.self, Confirm.self, SwitchSource.self]
     )
 
     struct Connection: ParsableArguments {
@@ -41,6 +41,7 @@ struct MeetingsCommand: AsyncParsableCommand {
         @Option(help: "Stream bitrate in kbit/s.") var bitrate: Int?
         @Option(help: "public, internal or confidential.") var classification: String?
         @Flag(name: .customLong("no-record"), help: "Do not record.") var noRecord = false
+        @Option(help: "Where the picture comes from: a feed id or a hall with a feed (default: the unit's).") var origin: String?
         @Option(name: .customLong("repeat"), help: "daily, weekly, monthly or yearly.") var frequency: String?
         @Option(name: .customLong("weekday"), help: "Weekly: 1 (Monday) … 7 (Sunday); repeat for several.") var weekdays: [Int] = []
         @Option(help: "Every n days/weeks/months/years.") var interval: Int?
@@ -57,6 +58,7 @@ struct MeetingsCommand: AsyncParsableCommand {
             booking.bitrateKbps = bitrate
             booking.classification = classification
             booking.isRecorded = !noRecord
+            booking.origin = origin
             booking.repeatFrequency = frequency
             booking.weekdays = weekdays
             booking.interval = interval
@@ -102,6 +104,70 @@ struct MeetingsCommand: AsyncParsableCommand {
         func run() async throws {
             let client = try connection.client()
             try await printLines { try await MeetingCommands.cancel(id, scope: scope, client: client) }
+        }
+    }
+
+    struct RunBoard: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "run", abstract: "A running meeting's readiness board: source, halls, alarms.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "Meeting id.") var id: String
+
+        func run() async throws {
+            let client = try connection.client()
+            try await printLines { try await RunCommands.board(id, client: client) }
+        }
+    }
+
+    struct Extend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Extend a live meeting (refused when a hall is booked right after).")
+        @OptionGroup var connection: Connection
+        @Argument(help: "Meeting id.") var id: String
+        @Option(help: "Minutes to add.") var minutes: Int
+
+        func run() async throws {
+            let client = try connection.client()
+            try await printLines { try await RunCommands.extend(id, minutes: minutes, client: client) }
+        }
+    }
+
+    struct End: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "End a meeting in rehearsal or live now (the recording is finalised).")
+        @OptionGroup var connection: Connection
+        @Argument(help: "Meeting id.") var id: String
+
+        func run() async throws {
+            let client = try connection.client()
+            try await printLines { try await RunCommands.end(id, client: client) }
+        }
+    }
+
+    struct Confirm: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Confirm a hall's picture and sound (e.g. by phone).")
+        @OptionGroup var connection: Connection
+        @Argument(help: "Meeting id.") var id: String
+        @Argument(help: "Hall id.") var hall: String
+        @Option(help: "How it was confirmed.") var note: String?
+
+        func run() async throws {
+            let client = try connection.client()
+            try await printLines { try await RunCommands.confirm(id, hall: hall, note: note, client: client) }
+        }
+    }
+
+    struct SwitchSource: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "switch-source", abstract: "Switch a running meeting to its feed's backup (--main to go back).")
+        @OptionGroup var connection: Connection
+        @Argument(help: "Meeting id.") var id: String
+        @Flag(name: .customLong("backup"), help: "Take the backup URI.") var backup = false
+        @Flag(name: .customLong("main"), help: "Take the main URI again.") var main = false
+
+        func validate() throws {
+            guard backup != main else { throw ValidationError("give --backup or --main") }
+        }
+
+        func run() async throws {
+            let client = try connection.client()
+            try await printLines { try await RunCommands.switchSource(id, backup: backup, client: client) }
         }
     }
 }

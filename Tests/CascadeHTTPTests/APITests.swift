@@ -223,7 +223,10 @@ import Yams
                           "/api/v1/users/{name}/tokens", "/api/v1/users/{name}/tokens/{tokenId}", "/api/v1/calendar-feeds", "/api/v1/calendar-feeds/{id}",
                           "/api/v1/meetings/{id}/attendance", "/api/v1/meetings/{id}/attendance.csv", "/api/v1/meetings/{id}/delegates",
                           "/api/v1/meetings/{id}/delegates/import", "/api/v1/meetings/{id}/delegates/{delegateId}",
-                          "/api/v1/attendance", "/api/v1/attendance.csv"]
+                          "/api/v1/attendance", "/api/v1/attendance.csv",
+                          "/api/v1/meetings/{id}/run", "/api/v1/meetings/{id}/run/end", "/api/v1/meetings/{id}/run/extend",
+                          "/api/v1/meetings/{id}/run/confirmations", "/api/v1/meetings/{id}/run/source", "/api/v1/run-sheet",
+                          "/api/v1/webhook-deliveries"]
             #expect(Set(paths.keys) == Set(served), "the document and the router list the same routes")
         }
     }

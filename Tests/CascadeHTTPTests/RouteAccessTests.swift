@@ -119,6 +119,31 @@ import Testing
         Operation(method: "GET", path: "/api/v1/meetings/{id}/attendance.csv", body: nil, rows: protected([
             Row(caller: .viewer, target: .own, expected: [200]), Row(caller: .viewer, target: .other, expected: [403]),
         ])),
+        // Meeting runs: this server runs no scheduler, so a permitted end/extend/switch is 503 (409 when not live).
+        Operation(method: "GET", path: "/api/v1/meetings/{id}/run", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [200]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        Operation(method: "POST", path: "/api/v1/meetings/{id}/run/end", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [403]), Row(caller: .secretariat, target: .own, expected: [403]),
+            Row(caller: .technician, target: .other, expected: [403]), Row(caller: .technician, target: .own, expected: [503]),
+        ])),
+        Operation(method: "POST", path: "/api/v1/meetings/{id}/run/extend", body: #"{"minutes":15}"#, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [403]), Row(caller: .technician, target: .other, expected: [403]),
+            Row(caller: .technician, target: .own, expected: [503]),
+        ])),
+        Operation(method: "POST", path: "/api/v1/meetings/{id}/run/confirmations", body: #"{"hall":"{hall}","note":"gọi điện xác nhận"}"#, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [403]), Row(caller: .technician, target: .other, expected: [403]),
+            Row(caller: .technician, target: .own, expected: [201]),
+        ])),
+        Operation(method: "POST", path: "/api/v1/meetings/{id}/run/source", body: #"{"backup":true}"#, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [403]), Row(caller: .technician, target: .other, expected: [403]),
+            Row(caller: .technician, target: .own, expected: [503]),
+        ])),
+        Operation(method: "GET", path: "/api/v1/run-sheet?date=2031-03-03", body: nil, rows: protected([Row(caller: .viewer, target: .none, expected: [200])])),
+        Operation(method: "GET", path: "/api/v1/webhook-deliveries", body: nil, rows: protected([
+            Row(caller: .technician, target: .none, expected: [403]), Row(caller: .admin, target: .none, expected: [403]),
+            Row(caller: .centralAdmin, target: .none, expected: [200]),
+        ])),
         Operation(method: "GET", path: "/api/v1/meetings/{id}/delegates", body: nil, rows: protected([
             Row(caller: .viewer, target: .own, expected: [200]), Row(caller: .viewer, target: .other, expected: [403]),
         ])),

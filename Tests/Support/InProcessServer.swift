@@ -7,9 +7,11 @@ import Logging
 import ServiceLifecycle
 
 /// The HTTP application running inside the test process on a kernel-chosen port, with a real
-/// database file and a real supervisor; `body` gets a client and the database.
+/// database file and a real supervisor; `body` gets a client and the database. The scheduler runs
+/// only when `runsMeetings`: other tests book meetings near now and drive their relays by hand.
 public func withInProcessServer<T: Sendable>(
     config: String = TestPaths.demoConfiguration,
+    runsMeetings: Bool = false,
     _ body: @Sendable (HTTPClient, AppDatabase, Configuration) async throws -> T
 ) async throws -> T {
     let directory = try TestPaths.makeTemporaryDirectory()
@@ -20,6 +22,7 @@ public func withInProcessServer<T: Sendable>(
     }
     var configuration = try ConfigurationLoader.load(path: config)
     configuration.dataDirectory = directory
+    configuration.scheduler.isEnabled = runsMeetings
     let database = try AppDatabase.open(dataDirectory: directory, passwordCost: 4)
     try database.syncTopology(configuration.tree)
     let loaded = configuration
