@@ -66,6 +66,11 @@ struct RelayMeetingMedia: MeetingMedia {
     let recordings: RecordingService
     let partSeconds: Int
 
+    func waitUntilResumed() async {
+        await relays.resumed.wait()
+        await recordings.resumed.wait()
+    }
+
     func startRelay(meetingId: String, title: String, source: String, halls: [String]) async throws -> Int64 {
         try await relays.start(source: source, hallIds: halls, meetingId: meetingId, title: title, port: nil, actor: "scheduler").id
     }

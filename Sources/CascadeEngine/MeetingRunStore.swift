@@ -45,6 +45,8 @@ public protocol MeetingRunStore: Sendable {
 
 /// What the scheduler asks of the relays and recordings.
 public protocol MeetingMedia: Sendable {
+    /// Returns once the relays and recordings a previous server run left are taken up again.
+    func waitUntilResumed() async
     /// Starts a relay of `source` to `halls` for the meeting; returns its id.
     func startRelay(meetingId: String, title: String, source: String, halls: [String]) async throws -> Int64
     /// The relay as seen now; `nil` when it no longer runs.

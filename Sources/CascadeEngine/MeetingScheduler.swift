@@ -51,6 +51,8 @@ public actor MeetingScheduler: Service {
     /// Resumes the runs a previous server run left, then makes a pass every interval until shutdown.
     /// Relays outlive the server: shutting down leaves them to the next run, which takes them up.
     public func run() async throws {
+        // Relays re-attach after a restart: until they have, a run's relay would look lost.
+        await media.waitUntilResumed()
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 await tick()

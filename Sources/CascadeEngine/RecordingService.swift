@@ -70,6 +70,8 @@ public actor RecordingService: Service {
     private let index: any RecordingIndex
     private var settings: Settings
     private let logger: Logger
+    /// Open once what the previous server run left has been taken up.
+    public nonisolated let resumed = ResumeGate()
     private let root: String
     private var active: [Int64: Active] = [:]
     private var isShuttingDown = false
@@ -134,7 +136,9 @@ public actor RecordingService: Service {
     /// Repairs what a previous run left open, resumes active recordings, then follows the recorders
     /// until graceful shutdown (which ends their parts cleanly; they resume on the next start).
     public func run() async throws {
+        defer { resumed.open() }
         try await resumeAfterRestart()
+        resumed.open()
         let events = await supervisor.subscribe()
         let (inputs, feed) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .unbounded)
         wake = feed

@@ -74,6 +74,8 @@ public actor RelayService: Service {
     private let halls: [String: Hall]
     private let settings: Settings
     private let logger: Logger
+    /// Open once what the previous server run left has been taken up.
+    public nonisolated let resumed = ResumeGate()
     private var active: [Int64: Active] = [:]
     private var jobs: [@Sendable () async -> Void] = []
     private var wake: AsyncStream<Input>.Continuation?
@@ -238,7 +240,9 @@ public actor RelayService: Service {
     /// follows the workers until shutdown — which leaves them running for the next run.
     public func run() async throws {
         let events = await supervisor.subscribe()
+        defer { resumed.open() }
         await resumeAfterRestart()
+        resumed.open()
         let (inputs, feed) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .unbounded)
         wake = feed
         await withGracefulShutdownHandler {

@@ -224,6 +224,7 @@ final class FakeMedia: MeetingMedia {
     private let state = Mutex<(calls: [String], relays: Set<Int64>, recordings: Set<Int64>, next: Int64, failing: Bool, keep: Bool)>(([], [], [], 1, false, false))
 
     var calls: [String] { state.withLock { $0.calls } }
+    func waitUntilResumed() async {}
     func failStarts(_ failing: Bool) { state.withLock { $0.failing = failing } }
     /// Relays keep running across a scheduler restart (as real relay workers do).
     func keepRunning() { state.withLock { $0.keep = true } }
