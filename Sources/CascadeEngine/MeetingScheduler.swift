@@ -264,6 +264,9 @@ public actor MeetingScheduler: Service {
 
     private func removeListener(_ key: UUID) { listeners[key] = nil }
 
+    /// How many follow the events (the event stream's clients, the webhook dispatcher).
+    public var listenerCount: Int { listeners.count }
+
     private func announce(_ event: MeetingRunEvent) {
         for listener in listeners.values { listener.yield(event) }
     }

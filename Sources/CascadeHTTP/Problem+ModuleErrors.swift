@@ -47,4 +47,12 @@ extension Problem {
         case .startFailed: Problem(status: .serviceUnavailable, code: error.code.rawValue, detail: error.message)
         }
     }
+
+    /// A scheduler error: not running or no backup 409, a relay that refused the change 503.
+    static func from(_ error: SchedulerError) -> Problem {
+        switch error.code {
+        case .notRunning, .noBackup: Problem(status: .conflict, code: error.code.rawValue, detail: error.message)
+        case .mediaRefused: Problem(status: .serviceUnavailable, code: error.code.rawValue, detail: error.message)
+        }
+    }
 }

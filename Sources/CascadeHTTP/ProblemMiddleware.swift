@@ -23,6 +23,8 @@ struct ProblemMiddleware: RouterMiddleware {
             return Problem.from(error).response()
         } catch let error as RelayError {
             return Problem.from(error).response()
+        } catch let error as SchedulerError {
+            return Problem.from(error).response()
         } catch let error as HTTPError {
             let status = error.status
             let detail = error.body ?? (status == .notFound ? "no route for \(request.method) \(request.uri.path)" : status.reasonPhrase)

@@ -78,7 +78,32 @@ import Testing
         Case(name: "short hall passphrase", yaml: base.replacingOccurrences(of: "capacityKbps: 8000,", with: "capacityKbps: 8000, srtPassphrase: short,"),
              expected: #"hall "h-dn": srtPassphrase must be 10–79 characters"#),
         Case(name: "wrong type", yaml: base.replacingOccurrences(of: "capacityKbps: 8000", with: "capacityKbps: lots"), expected: "capacityKbps: must be a whole number"),
+        Case(name: "feed secret not in the environment", yaml: base + "\nfeeds:\n  - {id: tw, name: TW, uri: \"srt://10.0.0.1:9000?passphrase=${TW_KEY}\"}\n",
+             expected: #"feed "tw": uri: the environment variable TW_KEY is not set"#),
+        Case(name: "feed URI of no known kind", yaml: base + "\nfeeds:\n  - {id: tw, name: TW, uri: \"http://x/y\"}\n", expected: #"feed "tw": uri: http:// is not a relay source"#),
+        Case(name: "default origin unknown", yaml: base + "\nscheduler: {defaultOrigin: nowhere}\n", expected: #"scheduler.defaultOrigin: "nowhere" is neither a feed"#),
+        Case(name: "origin of an unknown unit", yaml: base + "\nfeeds:\n  - {id: tw, name: TW, uri: \"demo:\"}\nscheduler: {origins: {xx: tw}}\n",
+             expected: "xx: is not a unit of the configuration"),
+        Case(name: "webhook secret too short", yaml: base + "\nwebhooks:\n  - {url: \"https://phone.example/hook\", secret: short}\n", expected: "secret: must be at least 16 characters"),
+        Case(name: "webhook event unknown", yaml: base + "\nwebhooks:\n  - {url: \"https://phone.example/hook\", secret: \"0123456789abcdef\", events: [meeting.started]}\n",
+             expected: #"events: unknown event "meeting.started""#),
     ]
+
+    @Test func feedsTakeTheirSecretsFromTheEnvironmentAndHallsCanBeOrigins() throws {
+        let yaml = Self.base.replacingOccurrences(of: "endpoint: {mode: srt-caller, streamId: h-dn}}",
+                                                  with: "endpoint: {mode: srt-caller, streamId: h-dn}, feed: {uri: \"rtsp://cam.local/main\"}}")
+            + "\nfeeds:\n  - {id: tw, name: TW, uri: \"srt://10.0.0.1:9000?passphrase=${TW_KEY}\", backupUri: \"udp://239.1.1.1:5000\"}\nscheduler: {defaultOrigin: tw, origins: {dn: h-dn}, graceMinutes: 5}\n"
+        let configuration = try ConfigurationLoader.load(path: try Self.write(yaml), environment: ["TW_KEY": "a-secret-of-the-centre"])
+        let central = try #require(configuration.feeds.feeds["tw"])
+        #expect(central.uri == "srt://10.0.0.1:9000?passphrase=a-secret-of-the-centre")
+        #expect(central.backupURI == "udp://239.1.1.1:5000")
+        #expect(configuration.feeds.feeds["h-dn"]?.hallId == "h-dn")
+        #expect(try configuration.feeds.feed(origin: nil, organiserUnitId: "dn", in: configuration.tree).id == "h-dn")
+        #expect(try configuration.feeds.feed(origin: nil, organiserUnitId: "tw", in: configuration.tree).id == "tw")
+        #expect(configuration.scheduler.grace == 300)
+        let demo = try ConfigurationLoader.load(path: TestPaths.demoConfiguration, environment: [:])
+        #expect(try demo.feeds.feed(origin: nil, organiserUnitId: "dak-nong", in: demo.tree).uri == "demo:")
+    }
 
     @Test(arguments: badCases)
     func badConfigurationGivesOneLineNamingFileEntryAndProblem(_ testCase: Case) throws {

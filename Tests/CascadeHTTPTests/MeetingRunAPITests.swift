@@ -1,0 +1,55 @@
+import CascadeCore
+import CascadeStore
+import CascadeTestSupport
+import Foundation
+import Testing
+
+/// What the run API refuses, and that a refusal changes nothing.
+@Suite(.serialized) struct MeetingRunAPITests {
+    @Test func anUnknownOriginOrAHallWithoutFeedIsRefusedNamingIt() async throws {
+        try await withInProcessServer { client, database, _ in
+            let secretary = try MeetingAPITests.token(database, "vp", .secretariat, unit: "dak-nong")
+            let day = MeetingAPITests.monday(inWeeks: 3)
+            for (origin, expected) in [("camera-9", "origin camera-9 is neither a feed nor a hall"), ("hall-cu-jut", "hall hall-cu-jut has no feed")] {
+                let body = MeetingAPITests.single("Họp", day: day, from: "08:00", to: "09:00", halls: ["hall-cu-jut"], extra: #","origin":"\#(origin)""#)
+                let refused = try await client.send("POST", "/api/v1/meetings", token: secretary, json: body)
+                #expect(refused.status == 422)
+                #expect(refused.json["field"] as? String == "origin")
+                #expect((refused.json["detail"] as? String)?.contains(expected) == true, "\(refused.text)")
+            }
+            #expect(try database.meetings(overlapping: Window(start: .distantPast, end: .distantFuture), maximumSpan: 86400).isEmpty)
+            let body = MeetingAPITests.single("Họp", day: day, from: "08:00", to: "09:00", halls: ["hall-cu-jut"], extra: #","origin":"demo""#)
+            let booked = try await client.send("POST", "/api/v1/meetings", token: secretary, json: body)
+            #expect(booked.status == 201)
+            #expect(booked.json["origin"] as? String == "demo")
+        }
+    }
+
+    @Test func onlyALiveMeetingIsExtendedAndTheBoardShowsABookedOne() async throws {
+        try await withInProcessServer(runsMeetings: true) { client, database, _ in
+            let technician = try MeetingAPITests.token(database, "kt", .technician, unit: "dak-nong")
+            let secretary = try MeetingAPITests.token(database, "vp", .secretariat, unit: "dak-nong")
+            let day = MeetingAPITests.monday(inWeeks: 3)
+            let booked = try await client.send("POST", "/api/v1/meetings", token: secretary,
+                                               json: MeetingAPITests.single("Giao ban", day: day, from: "08:00", to: "09:00", halls: ["hall-cu-jut", "hall-tuy-duc"]))
+            let id = try #require(booked.json["id"] as? String)
+            let extended = try await client.send("POST", "/api/v1/meetings/\(id)/run/extend", token: technician, json: #"{"minutes":30}"#)
+            #expect(extended.status == 409)
+            #expect((extended.json["detail"] as? String)?.contains("not live") == true)
+            #expect(try database.meeting(MeetingReference(id)!)?.end == (try database.meeting(MeetingReference(id)!)?.start)?.addingTimeInterval(3600))
+            let ended = try await client.send("POST", "/api/v1/meetings/\(id)/run/end", token: technician)
+            #expect(ended.status == 409)
+            let board = try await client.send("GET", "/api/v1/meetings/\(id)/run", token: technician).json
+            #expect(board["state"] as? String == "booked")
+            #expect((board["nextTransition"] as? [String: Any])?["state"] as? String == "rehearsal")
+            #expect((board["origin"] as? [String: Any])?["id"] as? String == "demo")
+            let halls = board["halls"] as? [[String: Any]] ?? []
+            #expect(halls.compactMap { $0["state"] as? String } == ["waiting", "not-measurable"], "multicast halls cannot be measured")
+            let confirmed = try await client.send("POST", "/api/v1/meetings/\(id)/run/confirmations", token: technician,
+                                                  json: #"{"hall":"hall-gia-nghia"}"#)
+            #expect(confirmed.status == 422, "a hall not in the meeting")
+            let sheet = try await client.send("GET", "/api/v1/run-sheet?date=\(day)", token: technician).jsonArray
+            #expect(sheet.map { $0["meetingId"] as? String } == [id])
+        }
+    }
+}
