@@ -102,6 +102,16 @@ let package = Package(
             path: "bench/BookingBenchmark",
             swiftSettings: strictSwift
         ),
+        .executableTarget(
+            name: "cascade-scheduler-benchmark",
+            dependencies: [
+                "CascadeApp", "CascadeEngine", "CascadeStore", "CascadeCore", "CascadeTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/SchedulerBenchmark",
+            swiftSettings: strictSwift
+        ),
         .target(
             name: "CascadeTestSupport",
             dependencies: ["CascadeApp", "CascadeCore", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],

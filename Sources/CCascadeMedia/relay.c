@@ -104,3 +104,23 @@ G_GNUC_END_IGNORE_DEPRECATIONS
     return count;
 }
 
+
+/* The loudest channel's peak of a `level` element message, in dB; 0 when the message is not one. */
+int cascade_level_peak(GstMessage *message, double *peak_db) {
+    const GstStructure *structure = gst_message_get_structure(message);
+    if (!structure || !gst_structure_has_name(structure, "level")) return 0;
+    const GValue *peaks = gst_structure_get_value(structure, "peak");
+    if (!peaks) return 0;
+    double loudest = -700.0;
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    if (G_VALUE_HOLDS(peaks, G_TYPE_VALUE_ARRAY)) {
+        GValueArray *array = (GValueArray *) g_value_get_boxed(peaks);
+        for (guint i = 0; array && i < array->n_values; i++) {
+            double value = g_value_get_double(g_value_array_get_nth(array, i));
+            if (value > loudest) loudest = value;
+        }
+    }
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    *peak_db = loudest;
+    return 1;
+}

@@ -70,4 +70,7 @@ int cascade_srt_listener_stats(CascadeSRTListener *listener, const char *stream_
 int cascade_srt_listener_attach(GstElement *pipeline, const char *sink_name, CascadeSRTListener *listener);
 void cascade_srt_listener_free(CascadeSRTListener *listener);
 
+/// The loudest channel's peak (dB) of a `level` element message: 1, or 0 when the message is not one.
+int cascade_level_peak(GstMessage *message, double *peak_db);
+
 #endif

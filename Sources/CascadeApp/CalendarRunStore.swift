@@ -71,8 +71,8 @@ struct RelayMeetingMedia: MeetingMedia {
         await recordings.resumed.wait()
     }
 
-    func startRelay(meetingId: String, title: String, source: String, halls: [String]) async throws -> Int64 {
-        try await relays.start(source: source, hallIds: halls, meetingId: meetingId, title: title, port: nil, actor: "scheduler").id
+    func startRelay(meetingId: String, title: String, source: String, halls: [String], passThrough: Bool) async throws -> Int64 {
+        try await relays.start(source: source, hallIds: halls, meetingId: meetingId, title: title, port: nil, passThrough: passThrough, actor: "scheduler").id
     }
 
     func observeRelay(_ id: Int64) async -> RelayObservation? {
@@ -80,7 +80,7 @@ struct RelayMeetingMedia: MeetingMedia {
         let source = live.statistics?.source
         return RelayObservation(
             connectedHalls: Set(live.statistics?.halls.filter(\.connected).map(\.hallId) ?? []),
-            isSourceLive: source.map { $0 == "live" }
+            isSourceLive: source.map { $0 == "live" }, audioPeakDecibels: live.statistics?.audioPeakDecibels
         )
     }
 

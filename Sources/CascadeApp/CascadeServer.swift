@@ -157,13 +157,21 @@ public enum CascadeServer {
     /// restart it takes its own runs up again at once.
     static func makeScheduler(_ configuration: Configuration, database: AppDatabase, relays: RelayService, recordings: RecordingService,
                               logger: Logger) -> MeetingScheduler {
-        var settings = MeetingScheduler.Settings(owner: schedulerOwner(dataDirectory: configuration.dataDirectory))
+        let media = RelayMeetingMedia(relays: relays, recordings: recordings, partSeconds: configuration.recording.partSeconds)
+        return makeScheduler(configuration, database: database, media: media, clock: SystemWallClock(),
+                             owner: schedulerOwner(dataDirectory: configuration.dataDirectory), logger: logger)
+    }
+
+    /// A scheduler over the database's calendar with the given media and clock (the benchmark gives
+    /// it media that only count, and a manual clock).
+    public static func makeScheduler(_ configuration: Configuration, database: AppDatabase, media: any MeetingMedia, clock: any WallClock,
+                                     owner: String, logger: Logger) -> MeetingScheduler {
+        var settings = MeetingScheduler.Settings(owner: owner)
         settings.timing.grace = configuration.scheduler.grace
         settings.timing.readinessLead = configuration.scheduler.readinessLead
         let store = CalendarRunStore(database: database, tree: configuration.tree, feeds: configuration.feeds,
                                      rules: configuration.bookingRules, lease: settings.lease)
-        let media = RelayMeetingMedia(relays: relays, recordings: recordings, partSeconds: configuration.recording.partSeconds)
-        return MeetingScheduler(store: store, media: media, clock: SystemWallClock(), settings: settings, logger: logger)
+        return MeetingScheduler(store: store, media: media, clock: clock, settings: settings, logger: logger)
     }
 
     static func schedulerOwner(dataDirectory: String) -> String {

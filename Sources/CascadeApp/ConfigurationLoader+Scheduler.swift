@@ -10,10 +10,18 @@ extension ConfigurationLoader {
             guard seen.insert(feed.id).inserted else { throw ConfigurationError(file: path, entry: "feed \"\(feed.id)\"", problem: "the id is used twice") }
             for (key, uri) in [("uri", feed.uri), ("backupUri", feed.backupURI)] {
                 guard let uri else { continue }
+                let source: RelaySource
                 do {
-                    _ = try RelaySource(parsing: uri)
+                    source = try RelaySource(parsing: uri)
                 } catch {
                     throw ConfigurationError(file: path, entry: "feed \"\(feed.id)\"", problem: "\(key): \(error.message)")
+                }
+                switch source {
+                case .rtsp, .demo:
+                    guard !feed.isPassThrough else {
+                        throw ConfigurationError(file: path, entry: "feed \"\(feed.id)\"", problem: "\(key): a pass-through feed must be MPEG-TS (srt://, udp:// or rtp://)")
+                    }
+                case .srt, .udp, .rtp: break
                 }
             }
         }
@@ -35,10 +43,7 @@ extension ConfigurationLoader {
     static func schedulerDefaults(_ section: Section) throws(ConfigurationError) -> SchedulerDefaults {
         try section.allowOnly(["enabled", "graceMinutes", "readinessMinutes", "defaultOrigin", "origins"])
         var defaults = SchedulerDefaults()
-        if let enabled = section.values["enabled"] {
-            guard let flag = enabled as? Bool else { throw section.error("enabled", "must be true or false") }
-            defaults.isEnabled = flag
-        }
+        if let enabled = try section.bool("enabled") { defaults.isEnabled = enabled }
         if let minutes = try section.int("graceMinutes", in: 0...240) { defaults.grace = Double(minutes) * 60 }
         if let minutes = try section.int("readinessMinutes", in: 0...240) { defaults.readinessLead = Double(minutes) * 60 }
         return defaults

@@ -89,11 +89,11 @@ public enum ConfigurationLoader {
         var feeds: [Feed] = []
         for (index, item) in try root.list("feeds").enumerated() {
             let section = try Section(item, entry: "feeds[\(index)]", file: path)
-            try section.allowOnly(["id", "name", "uri", "backupUri"])
+            try section.allowOnly(["id", "name", "uri", "backupUri", "passThrough"])
             let id = try section.requiredString("id")
             let named = try Section(item, entry: "feed \"\(id)\"", file: path)
             feeds.append(Feed(id: id, name: try named.requiredString("name"), uri: try named.uri("uri", environment, required: true) ?? "",
-                              backupURI: try named.uri("backupUri", environment)))
+                              backupURI: try named.uri("backupUri", environment), isPassThrough: try named.bool("passThrough") ?? false))
         }
         var halls: [Hall] = []
         for (index, item) in try root.list("halls").enumerated() {
@@ -203,6 +203,12 @@ struct Section {
         if let text = value as? String { return text }
         if let number = value as? Int { return String(number) }
         throw error(key, "must be text")
+    }
+
+    func bool(_ key: String) throws(ConfigurationError) -> Bool? {
+        guard let value = values[key], !(value is NSNull) else { return nil }
+        guard let flag = value as? Bool else { throw error(key, "must be true or false") }
+        return flag
     }
 
     func requiredString(_ key: String) throws(ConfigurationError) -> String {

@@ -26,7 +26,8 @@ public enum RunCommands {
             lines.append("  origin: \(origin["name"] ?? "") (\(origin["id"] ?? ""))\((origin["usesBackup"] as? Bool) == true ? " — on the backup" : "")")
         }
         if let source = run["source"] as? [String: Any] {
-            lines.append("  source: \(source["state"] ?? "")\((source["problem"] as? String).map { " (\($0))" } ?? "")")
+            let sound = (source["audioPeakDecibels"] as? Double).map { "  sound \(Int($0)) dB" } ?? ""
+            lines.append("  source: \(source["state"] ?? "")\((source["problem"] as? String).map { " (\($0))" } ?? "")\(sound)")
         }
         if let next = run["nextTransition"] as? [String: Any] { lines.append("  next: \(next["state"] ?? "") at \(next["at"] ?? "")") }
         for hall in run["halls"] as? [[String: Any]] ?? [] {

@@ -14,14 +14,18 @@ public struct Feed: Sendable, Hashable {
     public var backupURI: String?
     /// The hall whose feed this is, when the origin is a hall: that hall does not receive the relay.
     public var hallId: String?
+    /// Whether the stream arrives already normalised (H.264 + AAC in MPEG-TS, e.g. from the level
+    /// above): the relay forwards it without decoding, so its sound is not metered.
+    public var isPassThrough: Bool
 
     /// Creates a feed.
-    public init(id: String, name: String, uri: String, backupURI: String? = nil, hallId: String? = nil) {
+    public init(id: String, name: String, uri: String, backupURI: String? = nil, hallId: String? = nil, isPassThrough: Bool = false) {
         self.id = id
         self.name = name
         self.uri = uri
         self.backupURI = backupURI
         self.hallId = hallId
+        self.isPassThrough = isPassThrough
     }
 }
 

@@ -58,6 +58,8 @@ public struct MeetingAlarm: Sendable, Hashable, Codable {
         case recordingFailed = "recording-failed"
         /// The source has been lost for a while.
         case sourceLost = "source-lost"
+        /// The source's sound has been silent for a while.
+        case silence
         /// Shortly before the start, a hall is not connected.
         case hallNotConnected = "hall-not-connected"
         /// Shortly before the start, a hall's picture and sound are not confirmed.
@@ -117,6 +119,8 @@ public struct MeetingRun: Sendable, Hashable, Codable {
     public var lastSeenRunningAt: Date?
     /// Since when the source has been lost, while running.
     public var sourceLostSince: Date?
+    /// Since when the source's sound has been silent, while running.
+    public var silentSince: Date?
     /// Alarms raised, newest last (at most 100 kept).
     public var alarms: [MeetingAlarm]
     /// Whether the readiness check at start − 10 min has been made.

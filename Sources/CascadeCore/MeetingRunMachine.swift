@@ -24,6 +24,10 @@ public struct MeetingRunMachine: Sendable {
         public var maximumStartAttempts = 5
         /// A source lost this long while running raises an alarm.
         public var sourceLostAlarmAfter: TimeInterval = 10
+        /// Sound below this peak (dB) is silence …
+        public var silenceDecibels = -60.0
+        /// … and silence this long while the source is live raises an alarm.
+        public var silenceAlarmAfter: TimeInterval = 10
         /// How often the last moment seen running is written down.
         public var heartbeat: TimeInterval = 15
         /// A run not seen for longer than this was interrupted by the server being down.
@@ -73,10 +77,13 @@ public struct MeetingRunMachine: Sendable {
         public var confirmedHalls: Set<String>
         /// Whether the source is live; `nil` before the relay's first report.
         public var isSourceLive: Bool?
+        /// The source's sound peak in dB, when measured.
+        public var audioPeakDecibels: Double?
 
         /// Creates an observation.
         public init(isRelayRunning: Bool = false, isRecording: Bool = false, connectedHalls: Set<String> = [], measurableHalls: Set<String> = [],
-                    confirmedHalls: Set<String> = [], isSourceLive: Bool? = nil) {
+                    confirmedHalls: Set<String> = [], isSourceLive: Bool? = nil, audioPeakDecibels: Double? = nil) {
+            self.audioPeakDecibels = audioPeakDecibels
             self.isRelayRunning = isRelayRunning
             self.isRecording = isRecording
             self.connectedHalls = connectedHalls
@@ -260,6 +267,15 @@ public struct MeetingRunMachine: Sendable {
             }
         } else if observed.isSourceLive == true {
             run.sourceLostSince = nil
+        }
+        if observed.isSourceLive == true, let peak = observed.audioPeakDecibels, peak < timing.silenceDecibels {
+            let since = run.silentSince ?? now
+            run.silentSince = since
+            if now.timeIntervalSince(since) >= timing.silenceAlarmAfter, !hasAlarm(.silence, since: since) {
+                actions.append(raise(.silence, detail: "no sound from the origin since \(Self.stamp(since)) (peak \(Int(peak)) dB)", at: now))
+            }
+        } else if observed.audioPeakDecibels != nil {
+            run.silentSince = nil
         }
         if !run.isReadinessChecked, now >= booking.start.addingTimeInterval(-timing.readinessLead) {
             run.isReadinessChecked = true

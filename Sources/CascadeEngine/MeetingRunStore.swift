@@ -47,8 +47,9 @@ public protocol MeetingRunStore: Sendable {
 public protocol MeetingMedia: Sendable {
     /// Returns once the relays and recordings a previous server run left are taken up again.
     func waitUntilResumed() async
-    /// Starts a relay of `source` to `halls` for the meeting; returns its id.
-    func startRelay(meetingId: String, title: String, source: String, halls: [String]) async throws -> Int64
+    /// Starts a relay of `source` to `halls` for the meeting (forwarding it without decoding when
+    /// `passThrough`); returns its id.
+    func startRelay(meetingId: String, title: String, source: String, halls: [String], passThrough: Bool) async throws -> Int64
     /// The relay as seen now; `nil` when it no longer runs.
     func observeRelay(_ id: Int64) async -> RelayObservation?
     /// Adds and removes halls of a running relay.
@@ -71,11 +72,14 @@ public struct RelayObservation: Sendable, Equatable {
     public var connectedHalls: Set<String>
     /// Whether the source is live; `nil` before the first report.
     public var isSourceLive: Bool?
+    /// The source's sound peak in dB, when measured.
+    public var audioPeakDecibels: Double?
 
     /// Creates an observation.
-    public init(connectedHalls: Set<String>, isSourceLive: Bool?) {
+    public init(connectedHalls: Set<String>, isSourceLive: Bool?, audioPeakDecibels: Double? = nil) {
         self.connectedHalls = connectedHalls
         self.isSourceLive = isSourceLive
+        self.audioPeakDecibels = audioPeakDecibels
     }
 }
 

@@ -141,6 +141,7 @@ public actor MeetingScheduler: Service {
             observed.isRelayRunning = true
             observed.connectedHalls = relay.connectedHalls
             observed.isSourceLive = relay.isSourceLive
+            observed.audioPeakDecibels = relay.audioPeakDecibels
         }
         if let recording = machines[id]?.run.recordingId {
             observed.isRecording = await media.isRecording(recording)
@@ -177,7 +178,8 @@ public actor MeetingScheduler: Service {
             do {
                 let feed = try feed(of: id)
                 let source = useBackup ? feed.backupURI ?? feed.uri : feed.uri
-                let relayId = try await media.startRelay(meetingId: id, title: meetings[id]?.title ?? id, source: source, halls: halls)
+                let relayId = try await media.startRelay(meetingId: id, title: meetings[id]?.title ?? id, source: source, halls: halls,
+                                                         passThrough: feed.isPassThrough)
                 logger.info("relay started for the meeting", metadata: metadata.merging(["relay.id": "\(relayId)"]) { $1 })
                 await apply(id, .relayStarted(id: relayId, halls: halls, now: clock.now))
             } catch {

@@ -145,7 +145,7 @@ struct MeetingRunRoutes {
             rehearsalAt: run?.rehearsalAt, liveAt: run?.liveAt, endedAt: run?.endedAt, endReason: run?.endReason,
             relayId: run?.relayId.map { "rl\($0)" }, recordingIds: run?.recordingIds.map { "r\($0)" } ?? [],
             nextTransition: MeetingRunView.next(after: state, meeting: meeting, grace: dependencies.runGrace),
-            source: live?.statistics.map { .init(state: $0.source, problem: $0.sourceProblem, reportedAt: $0.at) },
+            source: live?.statistics.map { .init(state: $0.source, problem: $0.sourceProblem, audioPeakDecibels: $0.audioPeakDecibels, reportedAt: $0.at) },
             halls: halls, alarms: run?.alarms ?? [], transitions: stored.1
         )
     }

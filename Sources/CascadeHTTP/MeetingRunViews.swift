@@ -40,6 +40,8 @@ struct MeetingRunView: Encodable {
         /// `connecting`, `live` or `lost`.
         var state: String
         var problem: String?
+        /// The sound's peak in dB (0 is full scale; below −60 is silence), when measured.
+        var audioPeakDecibels: Double?
         var reportedAt: Date
     }
 

@@ -65,6 +65,8 @@ final class BusReader: Sendable {
             gst_message_parse_state_changed(message, &old, &new, &pending)
             return .stateChanged(from: String(cString: gst_element_state_get_name(old)), to: String(cString: gst_element_state_get_name(new)))
         case CASCADE_MESSAGE_ELEMENT:
+            var peak = 0.0
+            if cascade_level_peak(message, &peak) == 1 { return .audioLevel(peakDecibels: peak) }
             var name: UnsafePointer<CChar>?
             guard let fields = cascade_message_structure_string(message, &name) else { return nil }
             defer { g_free(fields) }

@@ -19,6 +19,7 @@ public final class Pipeline: Sendable {
             var firstError: String?
             var isClosed = false
             var isPlaying = false
+            var audioPeak: (decibels: Double, at: ContinuousClock.Instant)?
         }
 
         let state = Mutex(Progress())
@@ -50,6 +51,7 @@ public final class Pipeline: Sendable {
                 case .endOfStream: state.reachedEndOfStream = true
                 case .stateChanged(_, let to): state.isPlaying = to == "PLAYING"
                 case .error(let element, let message, _): if state.firstError == nil { state.firstError = "\(element): \(message)" }
+                case .audioLevel(let decibels): state.audioPeak = (decibels, .now)
                 default: break
                 }
             }
@@ -94,6 +96,11 @@ public final class Pipeline: Sendable {
 
     /// Whether the pipeline has reached PLAYING.
     public var isPlaying: Bool { progress.withLock { $0.isPlaying } }
+
+    /// The sound's latest peak in dB from a `level` element, if one measured in the last two seconds.
+    public var audioPeakDecibels: Double? {
+        progress.withLock { state in state.audioPeak.flatMap { .now - $0.at < .seconds(2) ? $0.decibels : nil } }
+    }
 
     /// Sends end-of-stream and waits until it reaches every sink, an error ends the pipeline, or
     /// `timeout` passes. Returns whether end-of-stream was reached.

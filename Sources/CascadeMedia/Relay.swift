@@ -402,7 +402,8 @@ final class Relay {
             halls[id] = link
             samples.append(sample)
         }
-        return RelayStatistics(at: Date(), source: sourceState, sourceProblem: sourceState == "live" ? nil : inputProblem, halls: samples)
+        return RelayStatistics(at: Date(), source: sourceState, sourceProblem: sourceState == "live" ? nil : inputProblem, halls: samples,
+                               audioPeakDecibels: sourceState == "live" ? input?.audioPeakDecibels : nil)
     }
 
     private func fill(_ sample: inout HallStatistics, from stats: CascadeSRTStats, link: inout HallLink, seconds: Double) {

@@ -50,13 +50,16 @@ public struct RelayStatistics: Sendable, Hashable, Codable {
     public var sourceProblem: String?
     /// Per hall.
     public var halls: [HallStatistics]
+    /// The source's sound: its peak in dB (0 is full scale) when measured (root relays; a pass-through hop does not decode).
+    public var audioPeakDecibels: Double?
 
     /// Creates a sample.
-    public init(at: Date, source: String, sourceProblem: String? = nil, halls: [HallStatistics]) {
+    public init(at: Date, source: String, sourceProblem: String? = nil, halls: [HallStatistics], audioPeakDecibels: Double? = nil) {
         self.at = at
         self.source = source
         self.sourceProblem = sourceProblem
         self.halls = halls
+        self.audioPeakDecibels = audioPeakDecibels
     }
 }
 

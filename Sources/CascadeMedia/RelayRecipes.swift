@@ -30,7 +30,8 @@ enum RelayRecipes {
         let channel = channel(spec)
         let videoTail = "videoconvert ! videoscale add-borders=true ! videorate ! \(videoCaps(spec.canvas)) "
             + "! intervideosink name=\(inputWatch) channel=\(channel)-v sync=false"
-        let audioTail = "audioconvert ! audioresample ! \(audioCaps) ! interaudiosink channel=\(channel)-a sync=false"
+        // The sound is metered where it enters (a `level` every 250 ms): silence is an alarm on the readiness board.
+        let audioTail = "audioconvert ! audioresample ! \(audioCaps) ! level interval=250000000 ! interaudiosink channel=\(channel)-a sync=false"
         if case .demo = source {
             return PipelineRecipe("""
             videotestsrc is-live=true pattern=ball ! video/x-raw,width=\(spec.canvas.width),height=\(spec.canvas.height),framerate=\(spec.canvas.framerate)/1 \

@@ -222,9 +222,10 @@ extension WorkerReport: Codable {
 }
 
 extension WorkerReport {
-    /// The report that carries a pipeline event.
-    public init(_ event: PipelineEvent) {
+    /// The report that carries a pipeline event; `nil` for sound levels, which travel in statistics.
+    public init?(_ event: PipelineEvent) {
         switch event {
+        case .audioLevel: return nil
         case .stateChanged(let from, let to): self = .state(from: from, to: to)
         case .error(let element, let message, let debug): self = .error(element: element, message: message, debug: debug)
         case .warning(let element, let message, let debug): self = .warning(element: element, message: message, debug: debug)

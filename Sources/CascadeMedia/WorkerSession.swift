@@ -110,7 +110,7 @@ struct WorkerSession {
 
     /// Passes a pipeline event to the supervisor and decides whether the worker is done.
     mutating func forward(_ event: PipelineEvent) {
-        report(WorkerReport(event))
+        if let report = WorkerReport(event) { self.report(report) }
         if case .stateChanged(_, let to) = event {
             isPlaying = to == "PLAYING"
             if isPlaying && isEndOfStreamPending {

@@ -3,29 +3,50 @@ import Foundation
 import Testing
 
 /// A meeting booked 40 s ahead runs with nobody touching it: a real `cascade serve`, real relay and
-/// recording workers, halls as real SRT receivers; the server is stopped and started again while
-/// the meeting is live, which the halls must not notice.
+/// recording workers, the central feed and the halls on separate hosts (network namespaces); the
+/// server is stopped and started again while the meeting is live, which the halls must not notice.
 @Suite(.serialized) struct MeetingRunsItselfTests {
     @Test func rehearsalLiveAndEndOnTimeAcrossAServerRestart() async throws {
+        // Separate hosts: the central site sends its feed over encrypted SRT; the province runs the
+        // server; three districts receive.
+        let lab = try NetworkLab(sites: ["central", "province", "h1", "h2", "h3"])
+        defer { lab.tearDown() }
         let data = try TestPaths.makeTemporaryDirectory()
         defer {
             _ = try? Command.run("pkill", ["-KILL", "-f", "--", "--socket \(data)/"])
             _ = try? Command.run("pkill", ["-f", "--", "\(data)/events"])
             try? FileManager.default.removeItem(atPath: data)
         }
-        // The demo configuration with no grace period, so the run ends at the booked end.
-        let demo = try String(contentsOfFile: TestPaths.demoConfiguration, encoding: .utf8)
-        let config = "\(data)/cascade.yaml"
-        try demo.replacingOccurrences(of: "graceMinutes: 10", with: "graceMinutes: 0").write(toFile: config, atomically: true, encoding: .utf8)
-
-        var server = try ServerProcess(config: config, dataDirectory: data)
+        let province = lab.addresses["province"]!, central = lab.addresses["central"]!
+        let key = "central-feed-passphrase"
+        let feed = try lab.spawn(in: "central", [TestPaths.cascadeExecutable, "demo-feed", "--output",
+                                                 "srt://:7000?mode=listener&latency=200&passphrase=\(key)", "--seconds", "600"])
+        defer { kill(feed.processIdentifier, SIGKILL) }
+        // The feed's secret comes from the environment; no grace period, so the run ends at the booked end.
+        let config = "\(data)/province.yaml"
+        try """
+            relay: {ports: 9000-9010, advertisedHost: \(province), width: 640, height: 360, framerate: 25, videoKbps: 800}
+            feeds:
+              - {id: trung-uong, name: "Tín hiệu Trung ương", uri: "srt://\(central):7000?mode=caller&latency=200&passphrase=${CENTRAL_KEY}"}
+            scheduler: {graceMinutes: 0, defaultOrigin: trung-uong}
+            \(RelayCascadeTests.units(districts: ["h1", "h2", "h3"]))
+            halls:
+              - {id: hall-gia-nghia, name: "Hội trường 1", unit: h1, capacityKbps: 4000, latencyMs: 300, endpoint: {mode: srt-caller, streamId: hall-gia-nghia}}
+              - {id: hall-cu-jut, name: "Hội trường 2", unit: h2, capacityKbps: 4000, latencyMs: 300, endpoint: {mode: srt-caller, streamId: hall-cu-jut}}
+              - {id: hall-dak-glong, name: "Hội trường 3", unit: h3, capacityKbps: 4000, latencyMs: 300, endpoint: {mode: srt-caller, streamId: hall-dak-glong}}
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        func serve() throws -> ServerProcess {
+            try ServerProcess(config: config, dataDirectory: "\(data)/data", extraEnvironment: ["CENTRAL_KEY": key],
+                              namespace: lab.namespaces["province"], host: province)
+        }
+        var server = try serve()
         let token = try await server.client.login("admin", try #require(server.initialPassword))
-        let firstEvents = try EventCapture(server.client.baseURL, token: token, path: "\(data)/events-1.txt")
+        let firstEvents = try EventCapture(server.client.baseURL, token: token, path: "\(data)/events-1.txt", namespace: lab.namespaces["province"])
 
         let start = Date().addingTimeInterval(40), end = start.addingTimeInterval(35)
         let body = """
-            {"title":"Giao ban trực tuyến","organiserUnitId":"dak-nong","start":"\(start.formatted(.iso8601))","end":"\(end.formatted(.iso8601))",
-             "halls":["hall-gia-nghia","hall-cu-jut","hall-dak-glong"],"rehearsalMinutes":1,"origin":"demo"}
+            {"title":"Giao ban trực tuyến","organiserUnitId":"tinh","start":"\(start.formatted(.iso8601))","end":"\(end.formatted(.iso8601))",
+             "halls":["hall-gia-nghia","hall-cu-jut","hall-dak-glong"],"rehearsalMinutes":1}
             """
         let booked = try await server.client.send("POST", "/api/v1/meetings", token: token, json: body)
         let meetingId = try #require(booked.json["id"] as? String, "\(booked.text)")
@@ -37,7 +58,8 @@ import Testing
         let relay = try await server.client.send("GET", "/api/v1/relays/\(relayId)", token: token).json
         #expect(relay["meetingId"] as? String == meetingId)
         func receiver(_ hall: String, _ file: String) throws -> HallReceiver {
-            HallReceiver(srt: try #require(RelayAPITestsSupport.url(relay, hall), "\(relay)"), path: "\(data)/\(file).ts")
+            let site = ["hall-gia-nghia": "h1", "hall-cu-jut": "h2", "hall-dak-glong": "h3"][hall]!
+            return HallReceiver(srt: try #require(RelayAPITestsSupport.url(relay, hall), "\(relay)"), path: "\(data)/\(file).ts", namespace: lab.namespaces[site])
         }
         let giaNghia = try receiver("hall-gia-nghia", "gia-nghia")
         let cuJut = try receiver("hall-cu-jut", "cu-jut-1")
@@ -60,6 +82,11 @@ import Testing
             $0["state"] as? String == "live" && !(($0["recordingIds"] as? [String]) ?? []).isEmpty
         }
         #expect(live["state"] as? String == "live", "\(live)")
+        let sound = try await waitForRun(server.client, meetingId, token: token, timeout: .seconds(10)) {
+            (($0["source"] as? [String: Any])?["audioPeakDecibels"] as? Double) != nil
+        }
+        let peak = (sound["source"] as? [String: Any])?["audioPeakDecibels"] as? Double
+        #expect(peak.map { $0 > -40 && $0 <= 0 } == true, "the central feed's tone is metered: \(sound["source"] ?? "")")
         let dakGlong = try receiver("hall-dak-glong", "dak-glong")
         try dakGlong.start()
         defer { dakGlong.stop() }
@@ -68,8 +95,8 @@ import Testing
         // The server stops and starts again during live: the halls keep their pictures.
         #expect(server.terminate() == 0)
         let bytesWhileDown = giaNghia.bytes
-        server = try ServerProcess(config: config, dataDirectory: data)
-        let secondEvents = try EventCapture(server.client.baseURL, token: token, path: "\(data)/events-2.txt")
+        server = try serve()
+        let secondEvents = try EventCapture(server.client.baseURL, token: token, path: "\(data)/events-2.txt", namespace: lab.namespaces["province"])
         let held = try await waitForRun(server.client, meetingId, token: token, timeout: .seconds(90)) { $0["state"] as? String == "held" }
         #expect(held["state"] as? String == "held", "\(held)")
         #expect(giaNghia.bytes > bytesWhileDown)
@@ -137,12 +164,13 @@ private final class EventCapture: Sendable {
     private let process: Process
     private let path: String
 
-    init(_ baseURL: String, token: String, path: String) throws {
+    init(_ baseURL: String, token: String, path: String, namespace: String?) throws {
         self.path = path
         FileManager.default.createFile(atPath: path, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-sN", "-H", "Authorization: Bearer \(token)", "-o", path, "\(baseURL)/api/v1/events"]
+        let curl = ["/usr/bin/curl", "-sN", "-H", "Authorization: Bearer \(token)", "-o", path, "\(baseURL)/api/v1/events"]
+        process.executableURL = URL(fileURLWithPath: namespace == nil ? curl[0] : "/usr/sbin/ip")
+        process.arguments = namespace.map { ["netns", "exec", $0] + curl } ?? Array(curl.dropFirst())
         try process.run()
         self.process = process
     }

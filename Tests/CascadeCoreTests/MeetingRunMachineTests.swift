@@ -224,4 +224,20 @@ import Testing
         _ = machine.handle(.endRequested(actor: "x", now: t0 - 1790))
         #expect(machine.handle(.relayStarted(id: 9, halls: ["a"], now: t0 - 1789)) == [.stopRelay(9)])
     }
+
+    @Test func tenSecondsOfSilenceRaiseOneAlarmAndSoundClearsIt() {
+        var machine = rehearsing()
+        var silent = running
+        silent.audioPeakDecibels = -90
+        #expect(alarms(tick(&machine, -1000, nil, silent)).isEmpty)
+        #expect(alarms(tick(&machine, -991, nil, silent)).isEmpty)
+        #expect(alarms(tick(&machine, -990, nil, silent)) == [.silence])
+        #expect(alarms(tick(&machine, -980, nil, silent)).isEmpty)
+        var loud = running
+        loud.audioPeakDecibels = -12
+        _ = tick(&machine, -979, nil, loud)
+        #expect(machine.run.silentSince == nil)
+        // Not measured (a pass-through origin): never an alarm.
+        #expect(alarms(tick(&machine, -900, nil, running)).isEmpty)
+    }
 }

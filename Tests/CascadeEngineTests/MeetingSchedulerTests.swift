@@ -229,7 +229,7 @@ final class FakeMedia: MeetingMedia {
     /// Relays keep running across a scheduler restart (as real relay workers do).
     func keepRunning() { state.withLock { $0.keep = true } }
 
-    func startRelay(meetingId: String, title: String, source: String, halls: [String]) async throws -> Int64 {
+    func startRelay(meetingId: String, title: String, source: String, halls: [String], passThrough: Bool) async throws -> Int64 {
         try state.withLock {
             $0.calls.append("startRelay \(source) \(halls.joined(separator: ","))")
             if $0.failing { throw SchedulerError(.mediaRefused, "no free port") }
