@@ -52,4 +52,36 @@ import Testing
             #expect(sheet.map { $0["meetingId"] as? String } == [id])
         }
     }
+
+    @Test func anExtensionIntoTheNextBookingOfAHallIsRefusedListingIt() async throws {
+        try await withInProcessServer(runsMeetings: true) { client, database, _ in
+            let technician = try MeetingAPITests.token(database, "kt", .technician, unit: "dak-nong")
+            let secretary = try MeetingAPITests.token(database, "vp", .secretariat, unit: "dak-nong")
+            let start = Date().addingTimeInterval(3), end = start.addingTimeInterval(600)
+            func body(_ title: String, _ from: Date, _ to: Date) -> String {
+                #"{"title":"\#(title)","organiserUnitId":"dak-nong","start":"\#(from.formatted(.iso8601))","end":"\#(to.formatted(.iso8601))","halls":["hall-dak-mil"],"rehearsalMinutes":0,"record":false}"#
+            }
+            let running = try await client.send("POST", "/api/v1/meetings", token: secretary, json: body("Họp đang diễn ra", start, end))
+            let id = try #require(running.json["id"] as? String, "\(running.text)")
+            let next = try await client.send("POST", "/api/v1/meetings", token: secretary, json: body("Họp tiếp theo", end, end.addingTimeInterval(3600)))
+            #expect(next.status == 201, "\(next.text)")
+            // The scheduler takes it live by itself.
+            let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+            var state = ""
+            while ContinuousClock.now < deadline, state != "live" {
+                state = try await client.send("GET", "/api/v1/meetings/\(id)/run", token: technician).json["state"] as? String ?? ""
+                if state != "live" { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            #expect(state == "live")
+            let refused = try await client.send("POST", "/api/v1/meetings/\(id)/run/extend", token: technician, json: #"{"minutes":30}"#)
+            #expect(refused.status == 409)
+            #expect((refused.json["conflicts"] as? [[String: Any]])?.isEmpty == false, "\(refused.text)")
+            #expect(try database.meeting(MeetingReference(id)!)?.end == end.addingTimeInterval(-end.timeIntervalSince1970.truncatingRemainder(dividingBy: 1)))
+            let tooLong = try await client.send("POST", "/api/v1/meetings/\(id)/run/extend", token: technician, json: #"{"minutes":241}"#)
+            #expect(tooLong.status == 422)
+            let ended = try await client.send("POST", "/api/v1/meetings/\(id)/run/end", token: technician)
+            #expect(ended.json["state"] as? String == "held", "\(ended.text)")
+            #expect((ended.json["endReason"] as? String) == "ended by kt")
+        }
+    }
 }

@@ -87,12 +87,14 @@ struct SchedulerBenchmark {
         // The burst: 10,000 rehearsals due in the same pass, then 10,000 steady runs, then all live, then all held.
         clock.advance(by: burstStart.addingTimeInterval(-1800).timeIntervalSince(clock.now))
         let rehearsal = try await timed { await scheduler.tick() }
+        let inRehearsal = try states(database)
         let steady = try await passes(5, scheduler, clock, step: 1)
         clock.advance(by: burstStart.timeIntervalSince(clock.now))
         let live = try await timed { await scheduler.tick() }
+        let inLive = try states(database)
         clock.advance(by: burstStart.addingTimeInterval(3600 + 600).timeIntervalSince(clock.now))
         let held = try await timed { await scheduler.tick() }
-        let runs = try database.unfinishedMeetingRuns().count
+        let atEnd = try states(database)
 
         print("""
             Seeded \(yearMeetings) meetings over a year + \(burst) at one time on \(configuration.tree.halls.count) halls in \(format(seedSeconds)) s.
@@ -105,8 +107,14 @@ struct SchedulerBenchmark {
             | 10,000 go live at once (recording start, transition) | \(format(live.wall)) | \(format(live.cpu)) |
             | 10,000 end at once (recording and relay stopped, held) | \(format(held.wall)) | \(format(held.cpu)) |
 
-            Media calls: \(media.counts). Runs left unfinished: \(runs).
+            Media calls: \(media.counts). Runs after the rehearsal pass: \(inRehearsal); after the start: \(inLive); after the end: \(atEnd).
             """)
+    }
+
+    static func states(_ database: AppDatabase) throws -> String {
+        let ids = (0..<burst).map { "m\(yearMeetings + 1 + $0)" }
+        let runs = try database.meetingRuns(ids).values
+        return Dictionary(grouping: runs, by: \.state.rawValue).map { "\($0.value.count) \($0.key)" }.sorted().joined(separator: ", ")
     }
 
     static func passes(_ count: Int, _ scheduler: MeetingScheduler, _ clock: ManualWallClock, step: TimeInterval) async throws
