@@ -17,6 +17,7 @@ cascade=.build/release/cascade
 work=$(mktemp -d /tmp/cascade-lag-bench-XXXX)
 cleanup() { pkill -KILL -f "$work" 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+exec 3>&2 2>/dev/null  # background playouts and receivers are killed at the end: no job notices
 
 # The feed, encoded once; N real-time playouts, one SRT listener each.
 gst-launch-1.0 -q videotestsrc num-buffers=$(( 240 * 25 )) pattern=ball ! video/x-raw,width=640,height=360,framerate=25/1 \
