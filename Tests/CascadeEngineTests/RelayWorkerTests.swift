@@ -107,6 +107,46 @@ import Testing
         }
     }
 
+    @Test func switchingTheSourceKeepsTheHallConnectedAndMetersTheSound() async throws {
+        try await RecordingWorkerTests.withDemoFeed { feed in
+            try await SupervisorTests.withSupervisor { supervisor, directory in
+                let log = EventLog()
+                let following = await log.follow(supervisor)
+                defer { following.cancel() }
+                let port = TestPaths.freeUDPPort()
+                let hall = HallReceiver(srt: Self.callerURL(port: port, streamId: "hall-a"), path: "\(directory)/a.ts")
+                let spec = Self.spec(source: feed.uri, outputs: [RelayOutput(hallId: "a", destination: .streamId("hall-a"))], port: port)
+                try await supervisor.start(WorkerSpec(id: "relay-t1", relay: spec))
+                try hall.start()
+                defer { hall.stop() }
+                try await Self.waitUntil { log.kinds(.hallConnected).count == 1 && log.kinds(.sourceLive).count == 1 && log.latest?.audioPeakDecibels != nil }
+                let tone = try #require(log.latest?.audioPeakDecibels)
+                #expect(tone > -40 && tone <= 0, "the feed's tone is metered: \(tone) dB")
+                // To the backup (here the built-in pattern): the slate for the switch, then live again.
+                #expect(await supervisor.send(.switchSource("demo:"), to: "relay-t1"))
+                try await Self.waitUntil { log.kinds(.sourceLive).count == 2 }
+                let bytesAfterSwitch = hall.bytes
+                try await Self.waitUntil { hall.bytes > bytesAfterSwitch + 100_000 }
+                hall.stop()
+                _ = try await supervisor.stop("relay-t1")
+                #expect(log.kinds(.sourceLost).first?.detail == "switching to demo:")
+                #expect(log.kinds(.hallDisconnected).isEmpty, "the hall never lost its connection: \(log.all)")
+                #expect(log.kinds(.hallConnected).count == 1)
+                let continuity = MediaProbe.continuity(try MediaProbe.videoFrameTimes(hall.path))
+                #expect(continuity.isMonotonic && continuity.largestStep < 0.5, "pictures throughout the switch: \(continuity)")
+            }
+        }
+    }
+
+    /// Waits for the event that proves a state (polling a condition), failing after 30 s.
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw TestFailure("the awaited state did not come within 30 s") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// Relays `source` for eight seconds to one hall that calls in; returns what the hall decoded.
     static func relayed(from source: String) async throws -> [String: Int] {
         var frames: [String: Int] = [:]
