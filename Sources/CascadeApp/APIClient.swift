@@ -30,14 +30,19 @@ public struct APIClient: Sendable {
 
     /// Sends a request and returns the decoded JSON (an object, an array, or `nil` for no content).
     public func send(_ method: String, _ path: String, body: [String: Any]? = nil) async throws -> Any? {
+        try await send(method, path, raw: try body.map { try JSONSerialization.data(withJSONObject: $0) }, contentType: "application/json")
+    }
+
+    /// Sends a request with a body of another type (e.g. `text/csv`) and returns the decoded JSON.
+    public func send(_ method: String, _ path: String, raw body: Data?, contentType: String) async throws -> Any? {
         guard let url = URL(string: server + path) else { throw Failure(status: 0, problemJSON: Data(), description: "\(server + path) is not a URL") }
         var request = URLRequest(url: url)
         request.httpMethod = method
         request.timeoutInterval = 30
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+            request.httpBody = body
         }
         let data: Data, response: URLResponse
         do {

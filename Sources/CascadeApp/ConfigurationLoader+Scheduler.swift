@@ -14,7 +14,10 @@ extension ConfigurationLoader {
                 do {
                     source = try RelaySource(parsing: uri)
                 } catch {
-                    throw ConfigurationError(file: path, entry: "feed \"\(feed.id)\"", problem: "\(key): \(error.message)")
+                    // The message would echo the URI, secrets from the environment included: name the kind only.
+                    let scheme = uri.split(separator: ":").first.map(String.init) ?? ""
+                    throw ConfigurationError(file: path, entry: "feed \"\(feed.id)\"",
+                                             problem: "\(key): not a usable relay source (\(scheme.isEmpty ? "no scheme" : "\(scheme)://…"); srt://, rtsp://, udp://, rtp:// or demo:)")
                 }
                 switch source {
                 case .rtsp, .demo:

@@ -12,6 +12,8 @@ public struct HallAttendance: Sendable, Equatable, Codable {
         case relayRestarted = "relay-restarted"
         /// The relay stopped (the meeting ended, or a technician stopped it).
         case relayStopped = "relay-stopped"
+        /// The meeting ended: the scheduler stopped its relay.
+        case meetingEnded = "meeting-ended"
     }
 
     /// One connection: from when the hall joined to when it left (`nil`: still connected).
@@ -72,7 +74,7 @@ public struct HallAttendance: Sendable, Equatable, Codable {
                 case "hall-connected" where event.hallId == hallId:
                     if open[event.relayId] == nil { open[event.relayId] = event.at }
                 case "hall-disconnected" where event.hallId == hallId:
-                    close(event.relayId, at: event.at, .hallLeft)
+                    close(event.relayId, at: event.at, Self.leaveReason(ofDisconnect: event.detail))
                 case "hall-removed" where event.hallId == hallId:
                     if open[event.relayId] != nil {
                         close(event.relayId, at: event.at, .removed)
@@ -141,5 +143,14 @@ public struct HallAttendance: Sendable, Equatable, Codable {
         merged(spans).reduce(0) { total, span in
             total + max(0, min(span.1, upper).timeIntervalSince(max(span.0, lower)))
         }
+    }
+
+    /// Why a hall's connection ended, from the relay's disconnect event: the relay service records the
+    /// leaving of every connected hall when a relay stops or its worker ends, with these details.
+    static func leaveReason(ofDisconnect detail: String) -> LeaveReason {
+        if detail == "the meeting ended" { return .meetingEnded }
+        if detail.hasPrefix("the relay was stopped") { return .relayStopped }
+        if detail.hasPrefix("the relay restarted") { return .relayRestarted }
+        return .hallLeft
     }
 }

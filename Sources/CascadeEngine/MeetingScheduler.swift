@@ -152,7 +152,11 @@ public actor MeetingScheduler: Service {
     /// Feeds one input to a run, saves what changed, announces it, and performs the actions (whose
     /// results are fed back as inputs in turn).
     private func apply(_ id: String, _ input: MeetingRunMachine.Input) async {
-        guard var machine = machines[id] else { return }
+        guard var machine = machines[id] else {
+            // The run ended (or was let go) while this start was on its way: nothing may outlive it.
+            await stopStarted(by: input)
+            return
+        }
         let before = machine.run
         let actions = machine.handle(input)
         machines[id] = machine
@@ -161,13 +165,26 @@ public actor MeetingScheduler: Service {
             do {
                 try store.saveRun(machine.run, owner: settings.owner, now: clock.now, transitions: transitions)
             } catch {
-                logger.error("the run could not be saved", metadata: ["meeting.id": "\(id)", "error": "\(error)"])
+                // Another scheduler holds the run now (this one was too slow to renew): it drives the media.
+                logger.error("the run could not be saved; letting it go", metadata: ["meeting.id": "\(id)", "error": "\(error)"])
+                machines[id] = nil
+                settled[id] = clock.now
+                await stopStarted(by: input)
+                return
             }
         }
         for action in actions { await perform(action, for: id) }
         if machines[id]?.run.state.isFinal == true {
             machines[id] = nil
             settled[id] = clock.now
+        }
+    }
+
+    private func stopStarted(by input: MeetingRunMachine.Input) async {
+        switch input {
+        case .relayStarted(let relayId, _, _): await media.stopRelay(relayId)
+        case .recordingStarted(let recordingId): await media.stopRecording(recordingId)
+        default: break
         }
     }
 

@@ -342,6 +342,14 @@ public actor RelayService: Service {
         relay.pid = nil
         relay.pendingCommands = []  // the next worker starts from the current spec
         flushSummary(id)
+        // The worker took its halls' connections with it, silently: record each hall leaving, and why.
+        let why = relay.isStopping
+            ? (relay.stopActor == "scheduler" ? "the meeting ended" : "the relay was stopped by \(relay.stopActor)")
+            : "the relay restarted: \(outcome.lastError ?? relay.lastError ?? "\(outcome.termination)")"
+        for hall in relay.statistics?.halls ?? [] where hall.connected && halls[hall.hallId]?.endpoint.isSRT == true {
+            publish(id, RelayEvent(kind: .hallDisconnected, hallId: hall.hallId, detail: why), into: &relay)
+        }
+        relay.statistics = nil
         if relay.isStopping {
             active[id] = nil
             record { try ledger.finishRelay(id, state: .stopped, reason: relay.stopReason, actor: relay.stopActor) }

@@ -1,5 +1,8 @@
 import CascadeCore
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Logging
 import ServiceLifecycle
 
@@ -82,9 +85,21 @@ public actor WebhookDispatcher: Service {
         event.kind == "meeting-alarm" ? "meeting.alarm" : "meeting.\(event.state.rawValue)"
     }
 
-    /// The `Cascade-Signature` header of a body: `sha256=` and the HMAC-SHA256 of the body, hex.
-    public static func signature(of body: Data, secret: String) -> String {
-        "sha256=" + SHA256.hmacHex(key: secret, message: String(decoding: body, as: UTF8.self))
+    /// The `Cascade-Signature` header: `t=<unix time>,sha256=<hex>`, the HMAC-SHA256 of `<unix time>.<body>`:
+    /// a receiver checks the key and refuses deliveries too old to be anything but a replay.
+    public static func signature(of body: Data, timestamp: Int, secret: String) -> String {
+        "t=\(timestamp),sha256=" + SHA256.hmacHex(key: secret, message: "\(timestamp)." + String(decoding: body, as: UTF8.self))
+    }
+
+    /// An address as logged and stored: scheme, host, port and path; credentials and query (where
+    /// a receiver's token may sit) left out.
+    public static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "(unparsable URL)" }
+        components.user = nil
+        components.password = nil
+        components.query = nil
+        components.fragment = nil
+        return components.string ?? "(unparsable URL)"
     }
 
     private func deliveries(of event: MeetingRunEvent) -> [(Target, Data, String)] {
@@ -99,29 +114,31 @@ public actor WebhookDispatcher: Service {
     private func deliver(_ body: Data, kind: String, to target: Target) async {
         let id: Int64
         do {
-            id = try log.queueWebhookDelivery(event: kind, url: target.url, body: String(decoding: body, as: UTF8.self), at: clock.now)
+            id = try log.queueWebhookDelivery(event: kind, url: Self.redacted(target.url), body: String(decoding: body, as: UTF8.self), at: clock.now)
         } catch {
             logger.error("webhook delivery could not be logged", metadata: ["error": "\(error)"])
             return
         }
-        let headers = ["Content-Type": "application/json", "Cascade-Event": kind, "Cascade-Delivery": "\(id)",
-                       "Cascade-Signature": Self.signature(of: body, secret: target.secret)]
         var attempt = 0
         while true {
             attempt += 1
+            let headers = ["Content-Type": "application/json", "Cascade-Event": kind, "Cascade-Delivery": "\(id)",
+                           "Cascade-Signature": Self.signature(of: body, timestamp: Int(clock.now.timeIntervalSince1970), secret: target.secret)]
             var status: Int?
             var failure: String?
             do {
                 status = try await transport.post(body, to: target.url, headers: headers, timeout: .seconds(10))
                 if let code = status, !(200..<300).contains(code) { failure = "HTTP \(code)" }
+            } catch let error as URLError {
+                failure = "no answer (\(error.code.rawValue))"  // the error's text carries the full URL
             } catch {
-                failure = "\(error)"
+                failure = "no answer"
             }
             let isLast = attempt > retryBackoff.count
             let state: WebhookDelivery.State = failure == nil ? .delivered : isLast ? .failed : .pending
             try? log.updateWebhookDelivery(id, state: state, attempts: attempt, responseStatus: status, error: failure, at: clock.now)
             guard state == .pending else {
-                if state == .failed { logger.warning("webhook given up", metadata: ["url": "\(target.url)", "error": "\(failure ?? "")"]) }
+                if state == .failed { logger.warning("webhook given up", metadata: ["url": "\(Self.redacted(target.url))", "error": "\(failure ?? "")"]) }
                 return
             }
             do {

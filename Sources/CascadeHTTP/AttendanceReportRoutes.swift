@@ -3,7 +3,7 @@ import CascadeStore
 import Foundation
 import Hummingbird
 
-/// `/api/v1/attendance?unit=&from=&to=`: how a unit took part in the meetings of a period — which of
+/// `/api/v1/attendance?unit=&series=&from=&to=`: how a unit (or a series' meetings) took part in the meetings of a period — which of
 /// its halls connected, who joined late, which delegates were absent and why — for the office's files.
 struct AttendanceReportRoutes {
     let dependencies: HTTPDependencies
@@ -32,6 +32,7 @@ struct AttendanceReportRoutes {
 
     struct Report: Encodable {
         var unitId: String
+        var seriesId: String?
         var from: Date
         var to: Date
         var meetings: [MeetingLine]
@@ -56,7 +57,16 @@ struct AttendanceReportRoutes {
 
     private func report(_ request: Request, _ principal: Principal) async throws -> Report {
         let query = request.uri.queryParameters
-        guard let unitText = query.get("unit") else { throw Problem.badRequest("give the unit: ?unit=ID", field: "unit") }
+        // A series' report: its occurrences only, for its organiser's subtree unless a unit is given.
+        let series = try query.get("series").map { text -> Series in
+            guard text.hasPrefix("s"), let id = Int64(text.dropFirst()), let series = try dependencies.database.series(id) else {
+                throw Problem.unprocessable("no series \(text)", field: "series")
+            }
+            return series
+        }
+        guard let unitText = query.get("unit") ?? series?.details.organiserUnitId else {
+            throw Problem.badRequest("give the unit (?unit=ID) or the series (?series=sN)", field: "unit")
+        }
         let unitId = String(unitText)
         guard dependencies.policy.tree.unit(unitId) != nil else { throw Problem.unprocessable("no unit \(unitId)", field: "unit") }
         try dependencies.authorize(principal, .readMeetings, onUnit: unitId)
@@ -65,6 +75,7 @@ struct AttendanceReportRoutes {
         let span = dependencies.maximumSpan
         let held = try await dependencies.offloaded { try $0.meetings(overlapping: range, maximumSpan: span) }
             .filter { $0.start >= range.start && $0.start < range.end && attendance.meetings.involves($0, units: subtree) }
+            .filter { meeting in series.map { meeting.seriesId == $0.id } ?? true }
             .sorted { $0.start < $1.start }
         var lines: [MeetingLine] = []
         for meeting in held {
@@ -73,7 +84,7 @@ struct AttendanceReportRoutes {
         let attended = lines.filter(\.attended).count
         let absences = lines.flatMap(\.absences)
         return Report(
-            unitId: unitId, from: range.start, to: range.end, meetings: lines, attended: attended,
+            unitId: unitId, seriesId: series.map { "s\($0.id)" }, from: range.start, to: range.end, meetings: lines, attended: attended,
             attendanceRate: lines.isEmpty ? 0 : Double(attended) / Double(lines.count), lateJoins: lines.reduce(0) { $0 + $1.lateHalls.count },
             absencesWithReason: absences.filter { $0.reason != nil }.count, absencesWithoutReason: absences.filter { $0.reason == nil }.count
         )

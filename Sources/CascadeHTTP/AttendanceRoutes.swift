@@ -52,6 +52,18 @@ struct AttendanceRoutes {
         group.get("meetings/:id/attendance") { _, context in
             try JSONResponse.make(try await attendance(try context.parameters.require("id"), try context.requirePrincipal()))
         }
+        group.get("meetings/:id/attendance.html") { _, context in
+            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), try context.requirePrincipal())
+            let view = try await attendance(of: meeting)
+            let office = dependencies.policy.tree.unit(meeting.details.organiserUnitId)?.name ?? meeting.details.organiserUnitId
+            let headers: HTTPFields = [
+                .contentType: "text/html; charset=utf-8",
+                // A page to print: no script at all, its styles inline, nothing loaded from elsewhere.
+                .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            ]
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: AttendanceSheet.render(
+                view, meeting: meeting, office: office, zone: dependencies.zone))))
+        }
         group.get("meetings/:id/attendance.csv") { _, context in
             let view = try await attendance(try context.parameters.require("id"), try context.requirePrincipal())
             var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]

@@ -34,6 +34,25 @@ struct DelegateRoutes {
             try validate(body.delegates, firstLine: 1, field: "delegates")
             return try JSONResponse.make(try dependencies.database.replaceDelegates(ofMeeting: meeting.id, with: body.delegates, actor: principal.name))
         }
+        group.post("meetings/:id/delegates/copy-previous") { _, context in
+            // A series' next occurrence usually invites the same people: take the list of the latest
+            // earlier occurrence that has one (roll-call states start again, not called).
+            let principal = try context.requirePrincipal()
+            let (reference, meeting) = try meetings.managedMeeting(try context.parameters.require("id"), principal)
+            guard case .occurrence(let seriesId, _) = reference, let series = try dependencies.database.series(seriesId) else {
+                throw Problem.unprocessable("meeting \(meeting.id) is not an occurrence of a series", field: "id")
+            }
+            let earlier = series.occurrences(overlapping: Window(start: meeting.start.addingTimeInterval(-400 * 86400), end: meeting.start))
+                .filter { $0.start < meeting.start }.sorted { $0.start > $1.start }
+            for previous in earlier {
+                let list = try dependencies.database.delegates(ofMeeting: previous.id)
+                guard !list.isEmpty else { continue }
+                let entries = list.map { DelegateEntry(name: $0.name, position: $0.position, unitId: $0.unitId, hallId: $0.hallId) }
+                let stored = try dependencies.database.replaceDelegates(ofMeeting: meeting.id, with: entries, actor: principal.name)
+                return try JSONResponse.make(stored, status: .created)
+            }
+            throw Problem(status: .conflict, code: "no-previous-list", detail: "no earlier occurrence of s\(seriesId) has an invitation list")
+        }
         group.post("meetings/:id/delegates/import") { request, context in
             let principal = try context.requirePrincipal()
             let (_, meeting) = try meetings.managedMeeting(try context.parameters.require("id"), principal)

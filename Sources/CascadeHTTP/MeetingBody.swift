@@ -73,7 +73,7 @@ struct MeetingBody: Decodable {
     /// Whether the body changes anything but the time.
     var changesMoreThanTime: Bool {
         title != nil || organiserUnitId != nil || chair != nil || halls != nil || hallsOfUnit != nil || rehearsalMinutes != nil
-            || record != nil || classification != nil || notes != nil || bitrateKbps != nil || state != nil
+            || record != nil || classification != nil || notes != nil || bitrateKbps != nil || origin != nil || state != nil
     }
 }
 

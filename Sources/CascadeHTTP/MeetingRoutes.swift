@@ -39,9 +39,9 @@ struct MeetingRoutes {
         let start = try TimeInput.parse(startText, field: "start", zone: zone)
         let end = try TimeInput.parse(endText, field: "end", zone: zone)
         let details = try body.newDetails(rules: dependencies.bookingRules)
-        try checkOrigin(of: details)
         let rules = dependencies.bookingRules
         let hallIds = try rules.validate(details, tree: dependencies.policy.tree, policy: dependencies.policy, principal: principal)
+        try checkOrigin(of: details, hallIds: hallIds, principal: principal)
         try rules.validate(start: start, end: end, now: Date())
         let context = dependencies.bookingContext(zone: zone)
         do {
@@ -104,7 +104,6 @@ struct MeetingRoutes {
         var end = try body.end.map { try TimeInput.parse($0, field: "end", zone: zone) } ?? current.end
         if body.start != nil && body.end == nil { end = start.addingTimeInterval(current.end.timeIntervalSince(current.start)) }
         let details = try body.applied(to: current.details)
-        try checkOrigin(of: details)
         var state = current.state
         if let requested = body.state {
             guard case .single = reference, let value = MeetingState(rawValue: requested), value != .cancelled else {
@@ -114,6 +113,7 @@ struct MeetingRoutes {
         }
         let rules = dependencies.bookingRules
         let hallIds = try rules.validate(details, tree: dependencies.policy.tree, policy: dependencies.policy, principal: principal)
+        try checkOrigin(of: details, hallIds: hallIds, principal: principal)
         if start != current.start || end != current.end {
             try rules.validate(start: start, end: end, now: Date())
         }
@@ -155,14 +155,22 @@ struct MeetingRoutes {
 
     // MARK: - Helpers
 
-    /// A named origin must be a configured feed or a hall with a feed (422 naming it).
-    private func checkOrigin(of details: MeetingDetails) throws {
+    /// A named origin must be a configured feed or a hall with a feed (422 naming it). A hall's camera
+    /// is only the origin of a meeting held in that hall, booked by someone who may book for its unit:
+    /// nobody relays or records another unit's room from afar.
+    private func checkOrigin(of details: MeetingDetails, hallIds: [String], principal: Principal) throws {
         guard details.origin != nil else { return }
+        let feed: Feed
         do {
-            _ = try dependencies.feeds.feed(origin: details.origin, organiserUnitId: details.organiserUnitId, in: dependencies.policy.tree)
+            feed = try dependencies.feeds.feed(origin: details.origin, organiserUnitId: details.organiserUnitId, in: dependencies.policy.tree)
         } catch {
             throw Problem.unprocessable(error.message, field: "origin")
         }
+        guard let hallId = feed.hallId, let hall = dependencies.policy.tree.hall(hallId) else { return }
+        guard hallIds.contains(hallId) else {
+            throw Problem.unprocessable("hall \(hallId) can be the origin only of a meeting held in it: add it to the halls", field: "origin")
+        }
+        try dependencies.authorize(principal, .manageMeetings, onUnit: hall.unitId)
     }
 
     /// The meeting `id`, if the caller may see it (404 when missing, 403 outside their subtree).

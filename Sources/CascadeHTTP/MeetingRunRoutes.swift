@@ -15,20 +15,22 @@ struct MeetingRunRoutes {
         group.get("meetings/:id/run") { _, context in
             let principal = try context.requirePrincipal()
             let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), principal)
-            return try JSONResponse.make(try await view(of: meeting))
+            return try JSONResponse.make(try await view(of: meeting, for: principal))
         }
         group.post("meetings/:id/run/end") { _, context in
-            let (meeting, principal) = try operated(try context.parameters.require("id"), context)
+            let (meeting, principal) = try operatedEverywhere(try context.parameters.require("id"), context)
             try await scheduler().end(meeting.id, actor: principal.name)
-            return try JSONResponse.make(try await view(of: meeting))
+            return try JSONResponse.make(try await view(of: meeting, for: principal))
         }
         group.post("meetings/:id/run/extend") { request, context in
-            let (meeting, principal) = try operated(try context.parameters.require("id"), context)
+            let (meeting, principal) = try operatedEverywhere(try context.parameters.require("id"), context)
             let body = try await JSONBody.decode(ExtendBody.self, from: request, allowedFields: ["minutes"])
             return try JSONResponse.make(try await extend(meeting, by: body.minutes, actor: principal.name))
         }
         group.post("meetings/:id/run/confirmations") { request, context in
-            let (meeting, principal) = try operated(try context.parameters.require("id"), context)
+            // The hall's own technician confirms it, even in a meeting another unit organises.
+            let principal = try context.requirePrincipal()
+            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), principal)
             let body = try await JSONBody.decode(ConfirmBody.self, from: request, allowedFields: ["hall", "note"])
             guard meeting.hallIds.contains(body.hall), let hall = dependencies.policy.tree.hall(body.hall) else {
                 throw Problem.unprocessable("hall \(body.hall) is not a hall of meeting \(meeting.id)", field: "hall")
@@ -39,10 +41,10 @@ struct MeetingRunRoutes {
             return try JSONResponse.make(confirmation, status: .created)
         }
         group.post("meetings/:id/run/source") { request, context in
-            let (meeting, principal) = try operated(try context.parameters.require("id"), context)
+            let (meeting, principal) = try operatedEverywhere(try context.parameters.require("id"), context)
             let body = try await JSONBody.decode(SourceBody.self, from: request, allowedFields: ["backup"])
             try await scheduler().switchSource(meeting.id, toBackup: body.backup, actor: principal.name)
-            return try JSONResponse.make(try await view(of: meeting))
+            return try JSONResponse.make(try await view(of: meeting, for: principal))
         }
         group.get("run-sheet") { request, context in
             let principal = try context.requirePrincipal()
@@ -103,13 +105,13 @@ struct MeetingRunRoutes {
                 start: TimeInput.format(meeting.start, zone: dependencies.zone), end: TimeInput.format(meeting.end, zone: dependencies.zone),
                 rehearsalStart: TimeInput.format(meeting.window.start, zone: dependencies.zone), halls: meeting.hallIds, state: state,
                 nextTransition: MeetingRunView.next(after: state, meeting: meeting, grace: dependencies.runGrace),
-                alarms: run?.alarms ?? [], relayId: run?.relayId.map { "rl\($0)" }
+                alarms: (run?.alarms ?? []).filter { $0.hallId.map(maySee(principal)) ?? true }, relayId: run?.relayId.map { "rl\($0)" }
             ))
         }
         return entries
     }
 
-    private func view(of meeting: Meeting) async throws -> MeetingRunView {
+    private func view(of meeting: Meeting, for principal: Principal) async throws -> MeetingRunView {
         let id = meeting.id
         let stored = try await dependencies.offloaded { try ($0.meetingRun(id), $0.meetingRunTransitions(id), $0.hallConfirmations(ofMeeting: id)) }
         let run = await scheduler(optional: true)?.activeRun(id) ?? stored.0
@@ -129,7 +131,9 @@ struct MeetingRunRoutes {
             }
         }
         let confirmations = Dictionary(stored.2.map { ($0.hallId, $0) }, uniquingKeysWith: { _, last in last })
-        let halls = meeting.hallIds.compactMap { hallId -> MeetingRunView.HallReadiness? in
+        let maySee = maySee(principal)
+        // Another unit's hall in the meeting: its link, confirmation and alarms are not the caller's to see.
+        let halls = meeting.hallIds.filter(maySee).compactMap { hallId -> MeetingRunView.HallReadiness? in
             guard let hall = tree.hall(hallId) else { return nil }
             let sample = live?.statistics?.halls.first { $0.hallId == hallId }
             let state = hallId == feed?.hallId ? "origin" : !hall.endpoint.isSRT ? "not-measurable" : sample?.connected == true ? "connected" : "waiting"
@@ -146,7 +150,7 @@ struct MeetingRunRoutes {
             relayId: run?.relayId.map { "rl\($0)" }, recordingIds: run?.recordingIds.map { "r\($0)" } ?? [],
             nextTransition: MeetingRunView.next(after: state, meeting: meeting, grace: dependencies.runGrace),
             source: live?.statistics.map { .init(state: $0.source, problem: $0.sourceProblem, audioPeakDecibels: $0.audioPeakDecibels, reportedAt: $0.at) },
-            halls: halls, alarms: run?.alarms ?? [], transitions: stored.1
+            halls: halls, alarms: (run?.alarms ?? []).filter { $0.hallId.map(maySee) ?? true }, transitions: stored.1
         )
     }
 
@@ -158,6 +162,23 @@ struct MeetingRunRoutes {
         let meeting = try meetings.visibleMeeting(id, principal)
         try dependencies.authorize(principal, .operateMedia, onUnit: meeting.details.organiserUnitId)
         return (meeting, principal)
+    }
+
+    /// The meeting, if the caller operates the media of its organiser and of every one of its halls:
+    /// ending, extending or switching a run acts on every hall's relay.
+    private func operatedEverywhere(_ id: String, _ context: AppRequestContext) throws -> (Meeting, Principal) {
+        let (meeting, principal) = try operated(id, context)
+        for hallId in meeting.hallIds {
+            guard let hall = dependencies.policy.tree.hall(hallId) else { continue }
+            try dependencies.authorize(principal, .operateMedia, onUnit: hall.unitId)
+        }
+        return (meeting, principal)
+    }
+
+    /// Whether `principal` may see a hall (it belongs to their subtree).
+    private func maySee(_ principal: Principal) -> (String) -> Bool {
+        let policy = dependencies.policy
+        return { hallId in policy.tree.hall(hallId).map { policy.canSee(principal, unit: $0.unitId) } ?? false }
     }
 
     private func scheduler() throws -> MeetingScheduler {

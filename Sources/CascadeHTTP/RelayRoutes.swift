@@ -186,7 +186,8 @@ struct RelayRoutes {
                     let meeting = MeetingReference(event.meetingId).flatMap { try? database.meeting($0) }
                     visible[event.meetingId] = meeting.map { meetings.isVisible($0, to: principal) } ?? false
                 }
-                guard visible[event.meetingId] == true, let data = try? JSONResponse.encoder.encode(event) else { continue }
+                let hallVisible = event.alarm?.hallId.map(maySee(principal)) ?? true
+                guard visible[event.meetingId] == true, hallVisible, let data = try? JSONResponse.encoder.encode(event) else { continue }
                 feed.yield("event: \(event.kind)\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
             }
         }

@@ -80,7 +80,7 @@ import Testing
         Case(name: "wrong type", yaml: base.replacingOccurrences(of: "capacityKbps: 8000", with: "capacityKbps: lots"), expected: "capacityKbps: must be a whole number"),
         Case(name: "feed secret not in the environment", yaml: base + "\nfeeds:\n  - {id: tw, name: TW, uri: \"srt://10.0.0.1:9000?passphrase=${TW_KEY}\"}\n",
              expected: #"feed "tw": uri: the environment variable TW_KEY is not set"#),
-        Case(name: "feed URI of no known kind", yaml: base + "\nfeeds:\n  - {id: tw, name: TW, uri: \"http://x/y\"}\n", expected: #"feed "tw": uri: http:// is not a relay source"#),
+        Case(name: "feed URI of no known kind", yaml: base + "\nfeeds:\n  - {id: tw, name: TW, uri: \"http://x/y\"}\n", expected: #"feed "tw": uri: not a usable relay source (http://…"#),
         Case(name: "default origin unknown", yaml: base + "\nscheduler: {defaultOrigin: nowhere}\n", expected: #"scheduler.defaultOrigin: "nowhere" is neither a feed"#),
         Case(name: "origin of an unknown unit", yaml: base + "\nfeeds:\n  - {id: tw, name: TW, uri: \"demo:\"}\nscheduler: {origins: {xx: tw}}\n",
              expected: "xx: is not a unit of the configuration"),

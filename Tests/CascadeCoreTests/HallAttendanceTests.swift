@@ -81,3 +81,22 @@ import Testing
         #expect(!attendance.isMeasurable && attendance.intervals.isEmpty && attendance.liveSeconds == 0)
     }
 }
+
+@Suite struct HallLeaveReasonTests {
+    @Test(arguments: [
+        ("the meeting ended", HallAttendance.LeaveReason.meetingEnded),
+        ("the relay was stopped by kt-vien", .relayStopped),
+        ("the relay restarted: worker exited with 1", .relayRestarted),
+        ("peer closed the connection", .hallLeft),
+    ])
+    func aDisconnectSaysWhy(_ detail: String, _ reason: HallAttendance.LeaveReason) {
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        let events = [
+            RelayEventRecord(relayId: 1, at: t0, kind: "hall-connected", hallId: "h", detail: ""),
+            RelayEventRecord(relayId: 1, at: t0 + 60, kind: "hall-disconnected", hallId: "h", detail: detail),
+        ]
+        let attendance = HallAttendance.derive(hallId: "h", isMeasurable: true, events: events, relayEnds: [1: t0 + 61],
+                                               rehearsalStart: t0 - 60, start: t0, end: t0 + 120, now: t0 + 200)
+        #expect(attendance.intervals.map(\.leaveReason) == [reason])
+    }
+}

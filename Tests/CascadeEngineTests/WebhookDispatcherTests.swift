@@ -32,7 +32,10 @@ import Testing
         let phonePosts = { transport.posts.filter { $0.url == "https://phone/" }.count }
         try await waitUntil { phonePosts() == 1 && transport.posts.count >= 2 }
         let first = try #require(transport.posts.first { $0.url == "https://phone/" })
-        #expect(first.headers["Cascade-Signature"] == WebhookDispatcher.signature(of: first.body, secret: "0123456789abcdef"))
+        let signature = try #require(first.headers["Cascade-Signature"])
+        let stamp = try #require(Int(signature.dropFirst(2).prefix { $0 != "," }))
+        #expect(signature == "t=\(stamp),sha256=" + SHA256.hmacHex(key: "0123456789abcdef", message: "\(stamp)." + String(decoding: first.body, as: UTF8.self)))
+        #expect(WebhookDispatcher.redacted("https://user:pw@duty.example:8443/hook?token=abc") == "https://duty.example:8443/hook")
         #expect(first.headers["Cascade-Event"] == "meeting.rehearsal")
         let json = try #require(try JSONSerialization.jsonObject(with: first.body) as? [String: Any])
         #expect(json["event"] as? String == "meeting.rehearsal")

@@ -85,4 +85,30 @@ import Testing
             #expect((ended.json["endReason"] as? String) == "ended by kt")
         }
     }
+
+    @Test func aHallsCameraIsTheOriginOnlyOfAMeetingHeldInIt() async throws {
+        let directory = try TestPaths.makeTemporaryDirectory()
+        let demo = try String(contentsOfFile: TestPaths.demoConfiguration, encoding: .utf8)
+        let config = "\(directory)/cascade.yaml"
+        try demo.replacingOccurrences(of: "endpoint: {mode: srt-caller, streamId: hall-cu-jut}}",
+                                      with: "endpoint: {mode: srt-caller, streamId: hall-cu-jut}, feed: {uri: \"rtsp://10.0.0.5/main\"}}")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        try await withInProcessServer(config: config) { client, database, _ in
+            let secretary = try MeetingAPITests.token(database, "vp", .secretariat, unit: "dak-nong")
+            let district = try MeetingAPITests.token(database, "vp-dak-mil", .secretariat, unit: "dak-mil")
+            let day = MeetingAPITests.monday(inWeeks: 4)
+            let elsewhere = try await client.send("POST", "/api/v1/meetings", token: secretary, json: MeetingAPITests.single(
+                "Họp", day: day, from: "08:00", to: "09:00", halls: ["hall-dak-mil"], extra: #","origin":"hall-cu-jut""#))
+            #expect(elsewhere.status == 422, "not held in the origin hall: \(elsewhere.text)")
+            let otherUnit = try await client.send("POST", "/api/v1/meetings", token: district, json: #"{"title":"Họp","organiserUnitId":"dak-mil","start":"\#(day)T10:00","end":"\#(day)T11:00","halls":["hall-dak-mil","hall-cu-jut"],"origin":"hall-cu-jut"}"#)
+            #expect(otherUnit.status == 403, "another district's camera: \(otherUnit.text)")
+            let booked = try await client.send("POST", "/api/v1/meetings", token: secretary, json: MeetingAPITests.single(
+                "Họp tại Cư Jút", day: day, from: "13:00", to: "14:00", halls: ["hall-cu-jut", "hall-dak-mil"], extra: #","origin":"hall-cu-jut""#))
+            let id = try #require(booked.json["id"] as? String, "\(booked.text)")
+            let board = try await client.send("GET", "/api/v1/meetings/\(id)/run", token: secretary).json
+            #expect((board["origin"] as? [String: Any])?["hallId"] as? String == "hall-cu-jut")
+            #expect((board["halls"] as? [[String: Any]])?.first { $0["hallId"] as? String == "hall-cu-jut" }?["state"] as? String == "origin")
+            #expect(!(String(data: try JSONSerialization.data(withJSONObject: board), encoding: .utf8) ?? "").contains("rtsp://"), "the camera's URI never leaves")
+        }
+    }
 }

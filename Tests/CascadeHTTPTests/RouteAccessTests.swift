@@ -144,6 +144,13 @@ import Testing
             Row(caller: .technician, target: .none, expected: [403]), Row(caller: .admin, target: .none, expected: [403]),
             Row(caller: .centralAdmin, target: .none, expected: [200]),
         ])),
+        Operation(method: "GET", path: "/api/v1/meetings/{id}/attendance.html", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [200]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        Operation(method: "POST", path: "/api/v1/meetings/{id}/delegates/copy-previous", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [403]), Row(caller: .secretariat, target: .other, expected: [403]),
+            Row(caller: .secretariat, target: .own, expected: [422]), // a single meeting has no previous occurrence
+        ])),
         Operation(method: "GET", path: "/api/v1/meetings/{id}/delegates", body: nil, rows: protected([
             Row(caller: .viewer, target: .own, expected: [200]), Row(caller: .viewer, target: .other, expected: [403]),
         ])),
