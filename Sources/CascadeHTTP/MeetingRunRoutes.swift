@@ -104,7 +104,7 @@ struct MeetingRunRoutes {
                 meetingId: meeting.id, title: meeting.details.title, organiserUnitId: meeting.details.organiserUnitId,
                 start: TimeInput.format(meeting.start, zone: dependencies.zone), end: TimeInput.format(meeting.end, zone: dependencies.zone),
                 rehearsalStart: TimeInput.format(meeting.window.start, zone: dependencies.zone), halls: meeting.hallIds, state: state,
-                nextTransition: MeetingRunView.next(after: state, meeting: meeting, grace: dependencies.runGrace),
+                nextTransition: MeetingRunView.next(after: state, meeting: meeting, grace: dependencies.runGrace, zone: dependencies.zone),
                 alarms: (run?.alarms ?? []).filter { $0.hallId.map(maySee(principal)) ?? true }, relayId: run?.relayId.map { "rl\($0)" }
             ))
         }
@@ -148,7 +148,7 @@ struct MeetingRunRoutes {
             origin: feed.map { .init(id: $0.id, name: $0.name, hallId: $0.hallId, hasBackup: $0.backupURI != nil, usesBackup: run?.usesBackup ?? false) },
             rehearsalAt: run?.rehearsalAt, liveAt: run?.liveAt, endedAt: run?.endedAt, endReason: run?.endReason,
             relayId: run?.relayId.map { "rl\($0)" }, recordingIds: run?.recordingIds.map { "r\($0)" } ?? [],
-            nextTransition: MeetingRunView.next(after: state, meeting: meeting, grace: dependencies.runGrace),
+            nextTransition: MeetingRunView.next(after: state, meeting: meeting, grace: dependencies.runGrace, zone: dependencies.zone),
             source: live?.statistics.map { .init(state: $0.source, problem: $0.sourceProblem, audioPeakDecibels: $0.audioPeakDecibels, reportedAt: $0.at) },
             halls: halls, alarms: (run?.alarms ?? []).filter { $0.hallId.map(maySee) ?? true }, transitions: stored.1
         )

@@ -33,7 +33,8 @@ struct MeetingRunView: Encodable {
 
     struct NextTransition: Encodable {
         var state: MeetingRunState
-        var at: Date
+        /// In the configured zone, like the meeting's times.
+        var at: String
     }
 
     struct SourceView: Encodable {
@@ -60,11 +61,11 @@ struct MeetingRunView: Encodable {
     }
 
     /// The next state the run will enter on its own, and when.
-    static func next(after state: MeetingRunState, meeting: Meeting, grace: TimeInterval) -> NextTransition? {
+    static func next(after state: MeetingRunState, meeting: Meeting, grace: TimeInterval, zone: TimeZone) -> NextTransition? {
         switch state {
-        case .booked: NextTransition(state: .rehearsal, at: meeting.window.start)
-        case .rehearsal: NextTransition(state: .live, at: meeting.start)
-        case .live: NextTransition(state: .held, at: meeting.end.addingTimeInterval(grace))
+        case .booked: NextTransition(state: .rehearsal, at: TimeInput.format(meeting.window.start, zone: zone))
+        case .rehearsal: NextTransition(state: .live, at: TimeInput.format(meeting.start, zone: zone))
+        case .live: NextTransition(state: .held, at: TimeInput.format(meeting.end.addingTimeInterval(grace), zone: zone))
         case .held, .failed, .cancelled: nil
         }
     }

@@ -167,6 +167,17 @@ enum LocalDateText {
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
     }
+
+    /// `days` after the date `text` (yyyy-MM-dd).
+    static func add(days: Int, to text: String) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let formatter = DateFormatter()
+        formatter.calendar = calendar
+        formatter.timeZone = calendar.timeZone
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: calendar.date(byAdding: .day, value: days, to: formatter.date(from: text)!)!)
+    }
 }
 
 /// `cascade recordings …` against a real server process and its data directory.
