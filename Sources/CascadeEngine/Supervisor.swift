@@ -103,7 +103,7 @@ public actor Supervisor: Service {
         let socketPath = socketPath(for: spec.id)
         let pid = try ChildProcess.spawn(
             executable: settings.workerExecutable,
-            arguments: ["worker", "--socket", socketPath, "--id", spec.id]
+            arguments: ["worker", "--socket", socketPath, "--id", spec.id] + (spec.outlivesServer ? ["--outlives-server"] : [])
         )
         workers[spec.id] = Worker(spec: spec, pid: pid, startedAt: Date())
         let observe = self.observe

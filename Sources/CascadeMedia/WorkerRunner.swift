@@ -37,10 +37,16 @@ public struct WorkerRunner: Sendable {
     /// Logger for the worker's own stderr.
     public var logger: Logger
 
+    /// Whether the worker keeps running when its server goes away (a relay, re-attached by the next
+    /// run); any other worker whose server vanishes (killed, crashed) finishes its pipeline — a
+    /// recorder closes its part properly — and exits, instead of holding its source as an orphan.
+    private let outlivesServer: Bool
+
     /// Creates a runner.
-    public init(socketPath: String, workerId: String, logger: Logger) {
+    public init(socketPath: String, workerId: String, outlivesServer: Bool = false, logger: Logger) {
         self.socketPath = socketPath
         self.workerId = workerId
+        self.outlivesServer = outlivesServer
         self.logger = logger
     }
 
@@ -50,6 +56,7 @@ public struct WorkerRunner: Sendable {
         case pipeline(PipelineEvent)
         case tick
         case terminateSignal
+        case serverGone
     }
 
     /// Runs until the pipeline ends and returns the process exit code.
@@ -69,7 +76,7 @@ public struct WorkerRunner: Sendable {
             unlink(socketPath)
         }
         let (inputs, feed) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .unbounded)
-        Self.acceptConnections(on: listener, feed: feed)
+        Self.acceptConnections(on: listener, feed: feed, outlivesServer: outlivesServer)
         let terminateSource = Self.watchTerminateSignal(feed: feed)
         defer { terminateSource.cancel() }
         return await withDiscardingTaskGroup { group in
@@ -107,6 +114,9 @@ public struct WorkerRunner: Sendable {
                 session.tick()
             case .terminateSignal:
                 _ = session.handle(.stop(timeoutMs: 10_000), logger: logger)
+            case .serverGone:
+                logger.warning("worker \(workerId): the server's control connection closed; finishing the pipeline")
+                _ = session.handle(.stop(timeoutMs: 10_000), logger: logger)
             }
             if let code = session.exitCode {
                 session.finish()
@@ -116,10 +126,12 @@ public struct WorkerRunner: Sendable {
         return .completed
     }
 
-    private static func acceptConnections(on listener: Int32, feed: AsyncStream<Input>.Continuation) {
+    private static func acceptConnections(on listener: Int32, feed: AsyncStream<Input>.Continuation, outlivesServer: Bool) {
         let thread = Thread {
             while let fd = UnixSocket.accept(on: listener) {
-                let channel = LineChannel.decoding(WorkerCommand.self, socket: fd) { feed.yield(.command($0)) }
+                let channel = LineChannel.decoding(WorkerCommand.self, socket: fd, onMessage: { feed.yield(.command($0)) }, onClose: {
+                    if !outlivesServer { feed.yield(.serverGone) }
+                })
                 feed.yield(.connected(channel))
             }
         }

@@ -15,10 +15,13 @@ struct Worker: AsyncParsableCommand {
     @Option(name: .long, help: "Worker id given by the supervisor.")
     var id: String
 
+    @Flag(name: .long, help: "Keep running when the server goes away (relays); others finish their pipeline and exit.")
+    var outlivesServer = false
+
     func run() async throws {
         // Recording parts and anything else a worker writes are the server's user's alone.
         umask(0o077)
-        let code = await WorkerProcess.run(socketPath: socket, workerId: id, logger: makeLogger("cascade.worker"))
+        let code = await WorkerProcess.run(socketPath: socket, workerId: id, outlivesServer: outlivesServer, logger: makeLogger("cascade.worker"))
         if code != 0 { throw ExitCode(code) }
     }
 }

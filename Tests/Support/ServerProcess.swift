@@ -82,6 +82,12 @@ public final class ServerProcess: Sendable {
         return process.terminationStatus
     }
 
+    /// Kills the server with SIGKILL (a crash, a power cut) and waits until it is gone; its workers stay.
+    public func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     deinit {
         if process.isRunning {
             process.terminate()
