@@ -1,7 +1,7 @@
 import CascadeCore
 import Foundation
 
-/// The hall table of a meeting's attendance as CSV: UTF-8 with a byte-order mark (so spreadsheet
+/// A meeting's attendance as CSV — the hall table, or the delegate table — UTF-8 with a byte-order mark (so spreadsheet
 /// programs show Vietnamese names correctly), times in the configured zone.
 enum AttendanceCSV {
     static let columns = [
@@ -20,6 +20,21 @@ enum AttendanceCSV {
                 String(format: "%.1f", hall.liveShare * 100), String(Int(hall.rehearsalSeconds.rounded())), String(hall.drops),
                 String(Int(hall.longestOutageSeconds.rounded())), String(hall.lostPackets), hall.maxRttMs.map { String(format: "%.0f", $0) } ?? "",
                 intervals.joined(separator: "; "),
+            ]
+            lines.append(fields.map(quoted).joined(separator: ","))
+        }
+        return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// The delegate table: who was invited, their roll-call state, and who marked it when.
+    static func render(_ delegates: [Delegate], halls: [AttendanceRoutes.HallView], zone: TimeZone) -> String {
+        var lines = ["name,position,unit_id,hall_id,hall_name,state,state_label,reason,represented_by,marked_by,marked_at"]
+        for delegate in delegates {
+            let fields: [String] = [
+                delegate.name, delegate.position, delegate.unitId, delegate.hallId,
+                halls.first { $0.hallId == delegate.hallId }?.hallName ?? "", delegate.state.rawValue, AttendanceSheet.label(delegate.state),
+                delegate.reason ?? "", delegate.representedBy ?? "", delegate.markedBy ?? "",
+                delegate.markedAt.map { TimeInput.format($0, zone: zone) } ?? "",
             ]
             lines.append(fields.map(quoted).joined(separator: ","))
         }

@@ -64,11 +64,17 @@ struct AttendanceRoutes {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: AttendanceSheet.render(
                 view, meeting: meeting, office: office, zone: dependencies.zone))))
         }
-        group.get("meetings/:id/attendance.csv") { _, context in
+        group.get("meetings/:id/attendance.csv") { request, context in
+            // The hall table by default; `?table=delegates` for the roll call.
+            let table = request.uri.queryParameters.get("table") ?? "halls"
+            guard table == "halls" || table == "delegates" else { throw Problem.unprocessable("table must be halls or delegates", field: "table") }
             let view = try await attendance(try context.parameters.require("id"), try context.requirePrincipal())
             var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8"]
-            headers[.contentDisposition] = "attachment; filename=\"attendance-\(view.meetingId).csv\""
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: AttendanceCSV.render(view.halls, zone: dependencies.zone))))
+            headers[.contentDisposition] = "attachment; filename=\"attendance-\(view.meetingId)\(table == "delegates" ? "-delegates" : "").csv\""
+            let text = table == "delegates"
+                ? AttendanceCSV.render(view.delegates, halls: view.halls, zone: dependencies.zone)
+                : AttendanceCSV.render(view.halls, zone: dependencies.zone)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
     }
 

@@ -34,6 +34,22 @@ struct DelegateRoutes {
             try validate(body.delegates, firstLine: 1, field: "delegates")
             return try JSONResponse.make(try dependencies.database.replaceDelegates(ofMeeting: meeting.id, with: body.delegates, actor: principal.name))
         }
+        group.post("meetings/:id/delegates") { request, context in
+            // One more delegate, added to the list as it stands (the others keep their states).
+            let principal = try context.requirePrincipal()
+            let (_, meeting) = try meetings.managedMeeting(try context.parameters.require("id"), principal)
+            let entry = try await JSONBody.decode(DelegateEntry.self, from: request, allowedFields: ["name", "position", "unitId", "hallId"])
+            let current = try dependencies.database.delegates(ofMeeting: meeting.id)
+            let entries = current.map { DelegateEntry(name: $0.name, position: $0.position, unitId: $0.unitId, hallId: $0.hallId) } + [entry]
+            do throws(DelegateListProblem) {
+                try CascadeCore.DelegateList.validate(entries, tree: dependencies.policy.tree, firstLine: 1)
+            } catch {
+                let field = error.field.isEmpty ? "name" : error.field
+                throw Problem.unprocessable("\(field): \(error.reason)", field: field)
+            }
+            let stored = try dependencies.database.replaceDelegates(ofMeeting: meeting.id, with: entries, actor: principal.name)
+            return try JSONResponse.make(stored.last, status: .created)
+        }
         group.post("meetings/:id/delegates/copy-previous") { _, context in
             // A series' next occurrence usually invites the same people: take the list of the latest
             // earlier occurrence that has one (roll-call states start again, not called).

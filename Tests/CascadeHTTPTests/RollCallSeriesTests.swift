@@ -25,10 +25,28 @@ import Testing
                                                json: #"{"state":"absent-with-reason","reason":"Đi công tác"}"#)
             #expect(marked.status == 200, "\(marked.text)")
 
+            // One more, added on its own; the states already marked stay.
+            let added = try await client.send("POST", "/api/v1/meetings/\(first)/delegates", token: secretary,
+                                              json: #"{"name":"Lê Văn Cường","position":"Phó Bí thư","unitId":"cu-jut","hallId":"hall-cu-jut"}"#)
+            #expect(added.status == 201 && added.json["name"] as? String == "Lê Văn Cường", "\(added.text)")
+            let twice = try await client.send("POST", "/api/v1/meetings/\(first)/delegates", token: secretary,
+                                              json: #"{"name":"Lê Văn Cường","position":"Phó Bí thư","unitId":"cu-jut","hallId":"hall-cu-jut"}"#)
+            #expect(twice.status == 422, "a duplicate is refused: \(twice.text)")
+            let list = try await client.send("GET", "/api/v1/meetings/\(first)/delegates", token: secretary).jsonArray
+            #expect(list.count == 3 && list.first { $0["name"] as? String == "Trần Thị Bích" }?["state"] as? String == "absent-with-reason")
+            // The delegate table as CSV opens in Python's csv module with the Vietnamese intact.
+            let table = try await client.send("GET", "/api/v1/meetings/\(first)/attendance.csv?table=delegates", token: secretary)
+            let csvFile = "\(NSTemporaryDirectory())/delegates-\(UUID().uuidString).csv"
+            try table.body.write(to: URL(fileURLWithPath: csvFile))
+            defer { try? FileManager.default.removeItem(atPath: csvFile) }
+            let script = "import csv,sys\nrows=list(csv.DictReader(open(sys.argv[1],encoding='utf-8-sig')))\nprint('|'.join(r['name']+'='+r['state_label']+'='+r['reason'] for r in rows))"
+            let parsed = try Command.run("/usr/bin/python3", ["-c", script, csvFile])
+            #expect(parsed.output == "Nguyễn Văn An=Chưa điểm danh=|Trần Thị Bích=Vắng có lý do=Đi công tác|Lê Văn Cường=Chưa điểm danh=\n", "\(parsed.output)\(parsed.errorOutput)")
+
             // Next week: the same people, not called yet.
             let copied = try await client.send("POST", "/api/v1/meetings/\(second)/delegates/copy-previous", token: secretary)
             #expect(copied.status == 201, "\(copied.text)")
-            #expect(copied.jsonArray.compactMap { $0["name"] as? String } == ["Nguyễn Văn An", "Trần Thị Bích"])
+            #expect(copied.jsonArray.compactMap { $0["name"] as? String } == ["Nguyễn Văn An", "Trần Thị Bích", "Lê Văn Cường"])
             #expect(copied.jsonArray.allSatisfy { $0["state"] as? String == "not-called" })
             let nothingBefore = try await client.send("POST", "/api/v1/meetings/\(first)/delegates/copy-previous", token: secretary)
             #expect(nothingBefore.status == 409, "the first occurrence has no previous list: \(nothingBefore.text)")

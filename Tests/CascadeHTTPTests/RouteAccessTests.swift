@@ -151,6 +151,10 @@ import Testing
             Row(caller: .viewer, target: .own, expected: [403]), Row(caller: .secretariat, target: .other, expected: [403]),
             Row(caller: .secretariat, target: .own, expected: [422]), // a single meeting has no previous occurrence
         ])),
+        Operation(method: "POST", path: "/api/v1/meetings/{id}/delegates", body: #"{"name":"Phạm Văn D {target}","position":"Ủy viên","unitId":"{unit}","hallId":"{hall}"}"#, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [403]), Row(caller: .secretariat, target: .other, expected: [403]),
+            Row(caller: .secretariat, target: .own, expected: [201]),
+        ])),
         Operation(method: "GET", path: "/api/v1/meetings/{id}/delegates", body: nil, rows: protected([
             Row(caller: .viewer, target: .own, expected: [200]), Row(caller: .viewer, target: .other, expected: [403]),
         ])),
