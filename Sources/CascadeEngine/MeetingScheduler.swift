@@ -70,8 +70,10 @@ public actor MeetingScheduler: Service {
             near = try store.meetingsNear(now, grace: settings.timing.grace)
             // Runs left unfinished (by this server before a restart, or by a scheduler gone quiet) are
             // taken up whatever their time: one whose end passed while down is closed, not forgotten.
-            for run in try store.unfinishedRuns() where machines[run.meetingId] == nil {
-                take(try store.claimRun(run.meetingId, owner: settings.owner, now: now), now)
+            // One held by another scheduler is looked at again only once its lease may have lapsed.
+            for run in try store.unfinishedRuns() where machines[run.meetingId] == nil
+                && (settled[run.meetingId] == nil || settledExpired(run.meetingId, now)) {
+                take(try store.claimRun(run.meetingId, owner: settings.owner, now: now), now, run.meetingId)
             }
         } catch {
             logger.error("the scheduler could not read the calendar", metadata: ["error": "\(error)"])
