@@ -114,7 +114,18 @@ public enum CascadeServer {
         dependencies.relays = relays
         dependencies.feeds = configuration.feeds
         dependencies.runGrace = configuration.scheduler.grace
-        var services: [any Service] = [supervisor, recordings, relays]
+        let recordingsDirectory = recordingSettings.directory
+        let library = MeetingMediaLibrary(directory: { recordings.directory(of: $0) })
+        let keeper = ArchiveKeeper(catalogue: ArchiveLedger(database: database), policy: configuration.archive.retention,
+                                   directory: { recordings.directory(of: $0) }, freeBytes: { ArchiveKeeper.freeBytes(at: recordingsDirectory) },
+                                   clock: SystemWallClock(), library: library, logger: logger)
+        dependencies.mediaLibrary = library
+        dependencies.archiveKeeper = keeper
+        dependencies.minutesRules = configuration.archive.minutesRules
+        dependencies.confidentialMediaRoles = configuration.archive.confidentialMediaRoles
+        dependencies.attachmentMaximumBytes = configuration.archive.attachmentMaximumBytes
+        dependencies.attachmentsDirectory = (configuration.dataDirectory as NSString).appendingPathComponent("attachments")
+        var services: [any Service] = [supervisor, recordings, relays, keeper]
         if configuration.scheduler.isEnabled {
             let scheduler = makeScheduler(configuration, database: database, relays: relays, recordings: recordings, logger: logger)
             dependencies.scheduler = scheduler

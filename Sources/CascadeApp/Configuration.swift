@@ -33,6 +33,8 @@ public struct Configuration: Sendable {
     public var scheduler = SchedulerDefaults()
     /// The office's other systems told of meeting transitions and alarms.
     public var webhooks: [WebhookTarget] = []
+    /// Retention, access to confidential media, minutes' document numbers and attachments.
+    public var archive = ArchiveDefaults()
 
     /// Every element /healthz checks.
     public var requiredElements: [String] { GStreamer.requiredElements + extraRequiredElements.filter { !GStreamer.requiredElements.contains($0) } }
@@ -56,6 +58,18 @@ public struct SchedulerDefaults: Sendable {
     public var grace: TimeInterval = 600
     /// How long before the start every hall must be connected and confirmed, in seconds.
     public var readinessLead: TimeInterval = 600
+}
+
+/// How the archive is kept.
+public struct ArchiveDefaults: Sendable {
+    /// Days kept per classification, and the free-space watermark.
+    public var retention = RetentionPolicy()
+    /// The roles that may play and download a confidential meeting's media and attachments.
+    public var confidentialMediaRoles: Set<Role> = [.admin, .secretariat]
+    /// How document numbers must look.
+    public var minutesRules = try! MinutesRules()
+    /// The largest attachment, in bytes.
+    public var attachmentMaximumBytes = 25 << 20
 }
 
 /// An address told of meeting events, with the key its deliveries are signed with.

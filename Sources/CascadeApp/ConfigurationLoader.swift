@@ -23,7 +23,7 @@ public enum ConfigurationLoader {
             throw fail("", "YAML syntax error: \(oneLine(error))")
         }
         let root = try Section(parsed ?? [String: Any](), entry: "top level", file: path)
-        try root.allowOnly(["server", "media", "relay", "booking", "recording", "levels", "units", "halls", "feeds", "scheduler", "webhooks"])
+        try root.allowOnly(["server", "media", "relay", "booking", "recording", "levels", "units", "halls", "feeds", "scheduler", "webhooks", "archive"])
 
         let server = try root.section("server")
         try server.allowOnly(["http", "dataDir", "zone", "tokenDays", "signInHours"])
@@ -129,6 +129,7 @@ public enum ConfigurationLoader {
         )
         configuration.feeds = try feedCatalogue(feeds, root: root, tree: tree, path: path)
         configuration.scheduler = try schedulerDefaults(root.section("scheduler"))
+        configuration.archive = try archiveDefaults(root.section("archive"))
         configuration.webhooks = try webhooks(root, environment)
         if let days = try server.int("tokenDays", in: 1...366) { configuration.apiTokenLifetime = Double(days) * 86_400 }
         if let hours = try server.int("signInHours", in: 1...168) { configuration.signInLifetime = Double(hours) * 3_600 }

@@ -42,6 +42,7 @@ extension Permission {
         case .readWorkers: "read worker processes"
         case .manageUsers: "manage users"
         case .readAudit: "read the audit log"
+        case .manageArchive: "hold or delete archived recordings"
         }
     }
 }

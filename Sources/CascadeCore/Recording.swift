@@ -32,13 +32,15 @@ public struct Recording: Sendable, Hashable, Codable {
     public var parts: [RecordingPart]
     /// The gaps between parts (source loss, a crashed recorder).
     public var gaps: [RecordingGap]
+    /// When retention deleted its parts (the index stays, to say what was there).
+    public var deletedAt: Date?
 
     /// The recorded media time, counted from the parts' samples.
     public var totalSeconds: Double { parts.compactMap(\.durationSeconds).reduce(0, +) }
 
     /// Creates a recording.
     public init(id: Int64, meetingId: String?, source: String, state: State, partSeconds: Int, startedAt: Date, stoppedAt: Date?,
-                reason: String?, parts: [RecordingPart], gaps: [RecordingGap]) {
+                reason: String?, parts: [RecordingPart], gaps: [RecordingGap], deletedAt: Date? = nil) {
         self.id = id
         self.meetingId = meetingId
         self.source = source
@@ -49,6 +51,7 @@ public struct Recording: Sendable, Hashable, Codable {
         self.reason = reason
         self.parts = parts
         self.gaps = gaps
+        self.deletedAt = deletedAt
     }
 }
 

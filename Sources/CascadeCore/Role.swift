@@ -15,7 +15,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .readTopology, .readMeetings: true
         case .manageMeetings: self == .admin || self == .secretariat
         case .operateMedia, .readWorkers: self == .admin || self == .technician
-        case .manageUsers, .readAudit: self == .admin
+        case .manageUsers, .readAudit, .manageArchive: self == .admin
         }
     }
 }
@@ -36,4 +36,6 @@ public enum Permission: String, Sendable, CaseIterable {
     case manageUsers
     /// Read the audit log.
     case readAudit
+    /// Place legal holds, run retention and the integrity check.
+    case manageArchive
 }

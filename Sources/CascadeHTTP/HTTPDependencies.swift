@@ -30,6 +30,18 @@ public struct HTTPDependencies: Sendable {
     public var runGrace: TimeInterval = 600
     /// Part length when a request gives none.
     public var defaultPartSeconds = 600
+    /// Reads meetings' recorded parts for playback and download.
+    public var mediaLibrary: MeetingMediaLibrary?
+    /// Retention, holds and the integrity check.
+    public var archiveKeeper: ArchiveKeeper?
+    /// How minutes are checked (the document number pattern).
+    public var minutesRules = try! MinutesRules()
+    /// Where attachments are kept (server-chosen names); `nil` refuses uploads.
+    public var attachmentsDirectory: String?
+    /// The largest attachment accepted.
+    public var attachmentMaximumBytes = 25 << 20
+    /// The roles that may play and download a confidential meeting's media and attachments.
+    public var confidentialMediaRoles: Set<Role> = [.admin, .secretariat]
     /// How long a sign-in token lasts.
     public var signInLifetime = AppDatabase.signInTokenLifetime
 

@@ -41,6 +41,11 @@ public struct Problem: Error, Sendable, Codable, Equatable {
     /// 403: authenticated, but not allowed.
     static func forbidden(_ detail: String) -> Problem { Problem(status: .forbidden, code: "forbidden", detail: detail) }
 
+    /// 409: the request clashes with the state of what it touches.
+    static func conflict(_ detail: String, field: String? = nil) -> Problem {
+        Problem(status: .conflict, code: "conflict", detail: detail, field: field)
+    }
+
     /// 404: nothing here.
     static func notFound(_ detail: String) -> Problem { Problem(status: .notFound, code: "not-found", detail: detail) }
 

@@ -123,6 +123,11 @@ struct RecordingRoutes {
             guard let index = Int(try context.parameters.require("index")), let part = recording.parts.first(where: { $0.index == index }) else {
                 throw Problem.notFound("recording r\(recording.id) has no such part (it has \(recording.parts.count))")
             }
+            if let meetingId = recording.meetingId, let reference = MeetingReference(meetingId), let meeting = try dependencies.database.meeting(reference),
+               meeting.details.classification == .confidential, !dependencies.confidentialMediaRoles.contains(principal.role) {
+                throw Problem.forbidden("recording r\(recording.id) is of a confidential meeting: its media are for \(dependencies.confidentialMediaRoles.map(\.rawValue).sorted().joined(separator: ", ")) only")
+            }
+            guard recording.deletedAt == nil else { throw Problem(status: .gone, code: "deleted", detail: "recording r\(recording.id) was deleted by retention") }
             return try await partResponse(recording, part, request: request, context: context)
         }
     }

@@ -21,5 +21,7 @@ public func makeRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCon
     DelegateRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     RelayRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     MeetingRunRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
+    MinutesRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
+    ArchiveRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     return router
 }

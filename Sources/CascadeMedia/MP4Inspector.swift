@@ -190,7 +190,7 @@ public enum MP4Inspector {
     }
 
     /// The child boxes of a container's payload.
-    private static func boxes(in data: Data) -> [(String, Data)] {
+    static func boxes(in data: Data) -> [(String, Data)] {
         var result: [(String, Data)] = []
         var offset = 0
         while offset + 8 <= data.count {
@@ -204,7 +204,7 @@ public enum MP4Inspector {
         return result
     }
 
-    private static func read(_ file: FileHandle, at offset: Int64, count: Int) -> Data? {
+    static func read(_ file: FileHandle, at offset: Int64, count: Int) -> Data? {
         guard count >= 0, count <= 64 << 20 else { return nil }
         do {
             try file.seek(toOffset: UInt64(offset))
@@ -216,19 +216,19 @@ public enum MP4Inspector {
 }
 
 extension Data {
-    fileprivate func uint32(at offset: Int) -> UInt32 {
+    func uint32(at offset: Int) -> UInt32 {
         let base = startIndex + offset
         return UInt32(self[base]) << 24 | UInt32(self[base + 1]) << 16 | UInt32(self[base + 2]) << 8 | UInt32(self[base + 3])
     }
 
-    fileprivate func uint16(at offset: Int) -> UInt16 {
+    func uint16(at offset: Int) -> UInt16 {
         let base = startIndex + offset
         return UInt16(self[base]) << 8 | UInt16(self[base + 1])
     }
 
-    fileprivate func uint64(at offset: Int) -> UInt64 { UInt64(uint32(at: offset)) << 32 | UInt64(uint32(at: offset + 4)) }
+    func uint64(at offset: Int) -> UInt64 { UInt64(uint32(at: offset)) << 32 | UInt64(uint32(at: offset + 4)) }
 
-    fileprivate func fourCC(at offset: Int) -> String {
+    func fourCC(at offset: Int) -> String {
         String(decoding: self[(startIndex + offset)..<(startIndex + offset + 4)], as: UTF8.self)
     }
 }

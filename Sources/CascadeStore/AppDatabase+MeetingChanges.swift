@@ -40,50 +40,68 @@ extension AppDatabase {
     /// conflicts; returns the changed meeting. Throws ``BookingRefusal`` on conflict, writing nothing.
     public func changeMeeting(_ reference: MeetingReference, scope: ChangeScope, to change: MeetingChange, actor: String, context: BookingContext) throws -> Meeting {
         try writer.write { db in
-            guard let current = try Self.meeting(reference, db: db) else { throw StoreError(.notFound, "no meeting \(reference)") }
-            let description = Self.differences(from: current, to: change)
-            switch reference {
-            case .single(let id):
-                let draft = Meeting(id: current.id, details: change.details, start: change.start, end: change.end, state: change.state, hallIds: change.hallIds)
-                if change.state == .booked {
-                    try refuseConflicts(of: [draft], in: db, context: context) { $0.meetingId == current.id }
-                }
-                try db.execute(sql: """
-                    UPDATE meeting SET startAt = ?, endAt = ?, windowStart = ?, state = ?, details = ?, searchText = ?, updatedAt = ? WHERE id = ?
-                    """, arguments: [change.start, change.end, draft.window.start, change.state.rawValue,
-                                     String(decoding: try JSONEncoder().encode(change.details), as: UTF8.self), change.details.searchText, Date(), id])
-                try insertMeetingHalls(change.hallIds, meetingId: id, window: draft.window, db: db)
-                try AuditEntryRecord.append(db, actor: actor, action: "meeting.changed", target: current.id, details: description)
+            let changed = try applyChange(reference, scope: scope, to: change, actor: actor, context: context, db: db)
+            try Self.refreshArchive(after: reference, changed: changed.id, db: db)
+            return changed
+        }
+    }
+
+    /// Search rows follow a changed meeting (and the other occurrences of its series).
+    private static func refreshArchive(after reference: MeetingReference, changed: String?, db: Database) throws {
+        switch reference {
+        case .single(let id): try ArchiveIndex.refresh("m\(id)", db: db)
+        case .occurrence(let seriesId, let date):
+            try ArchiveIndex.refreshSeries(seriesId, db: db)
+            try ArchiveIndex.refresh("s\(seriesId)-\(date)", db: db)
+        }
+        if let changed { try ArchiveIndex.refresh(changed, db: db) }
+    }
+
+    private func applyChange(_ reference: MeetingReference, scope: ChangeScope, to change: MeetingChange, actor: String, context: BookingContext,
+                             db: Database) throws -> Meeting {
+        guard let current = try Self.meeting(reference, db: db) else { throw StoreError(.notFound, "no meeting \(reference)") }
+        let description = Self.differences(from: current, to: change)
+        switch reference {
+        case .single(let id):
+            let draft = Meeting(id: current.id, details: change.details, start: change.start, end: change.end, state: change.state, hallIds: change.hallIds)
+            if change.state == .booked {
+                try refuseConflicts(of: [draft], in: db, context: context) { $0.meetingId == current.id }
+            }
+            try db.execute(sql: """
+                UPDATE meeting SET startAt = ?, endAt = ?, windowStart = ?, state = ?, details = ?, searchText = ?, updatedAt = ? WHERE id = ?
+                """, arguments: [change.start, change.end, draft.window.start, change.state.rawValue,
+                                 String(decoding: try JSONEncoder().encode(change.details), as: UTF8.self), change.details.searchText, Date(), id])
+            try insertMeetingHalls(change.hallIds, meetingId: id, window: draft.window, db: db)
+            try AuditEntryRecord.append(db, actor: actor, action: "meeting.changed", target: current.id, details: description)
+            return draft
+        case .occurrence(let seriesId, let date):
+            guard var series = try Self.loadSeries(db, where: "id = ?", [seriesId]).first else { throw StoreError(.notFound, "no series s\(seriesId)") }
+            switch scope {
+            case .occurrence:
+                var draft = current
+                draft.start = change.start
+                draft.end = change.end
+                try refuseConflicts(of: [draft], in: db, context: context) { $0.meetingId == current.id }
+                try SeriesExceptionRecord(seriesId: seriesId, occurrenceDate: date.description, kind: "moved", startAt: change.start, endAt: change.end).upsert(db)
+                try AuditEntryRecord.append(db, actor: actor, action: "occurrence.moved", target: current.id, details: description)
                 return draft
-            case .occurrence(let seriesId, let date):
-                guard var series = try Self.loadSeries(db, where: "id = ?", [seriesId]).first else { throw StoreError(.notFound, "no series s\(seriesId)") }
-                switch scope {
-                case .occurrence:
-                    var draft = current
-                    draft.start = change.start
-                    draft.end = change.end
-                    try refuseConflicts(of: [draft], in: db, context: context) { $0.meetingId == current.id }
-                    try SeriesExceptionRecord(seriesId: seriesId, occurrenceDate: date.description, kind: "moved", startAt: change.start, endAt: change.end).upsert(db)
-                    try AuditEntryRecord.append(db, actor: actor, action: "occurrence.moved", target: current.id, details: description)
-                    return draft
-                case .following:
-                    let successor = try split(&series, at: date, into: change, db: db, context: context)
-                    try AuditEntryRecord.append(db, actor: actor, action: "series.split", target: current.id,
-                                                details: "from \(date) on as s\(successor.id): \(description)")
-                    return successor.occurrences(overlapping: Window(start: change.start.addingTimeInterval(-86400), end: change.end.addingTimeInterval(86400))).first ?? current
-                case .series:
-                    let (startDate, startTime) = Zone(series.zone).local(change.start)
-                    let shift = startDate.dayNumber - date.dayNumber
-                    series.details = change.details
-                    series.hallIds = change.hallIds
-                    series.startTime = startTime
-                    series.durationMinutes = Int(change.end.timeIntervalSince(change.start) / 60)
-                    series.firstDate = series.firstDate.adding(days: shift)
-                    try refuseConflicts(of: checkedOccurrences(of: series, context: context), in: db, context: context) { $0.meetingId.hasPrefix("s\(seriesId)-") }
-                    try save(series, db: db)
-                    try AuditEntryRecord.append(db, actor: actor, action: "series.changed", target: "s\(seriesId)", details: description)
-                    return series.occurrence(on: date.adding(days: shift)) ?? current
-                }
+            case .following:
+                let successor = try split(&series, at: date, into: change, db: db, context: context)
+                try AuditEntryRecord.append(db, actor: actor, action: "series.split", target: current.id,
+                                            details: "from \(date) on as s\(successor.id): \(description)")
+                return successor.occurrences(overlapping: Window(start: change.start.addingTimeInterval(-86400), end: change.end.addingTimeInterval(86400))).first ?? current
+            case .series:
+                let (startDate, startTime) = Zone(series.zone).local(change.start)
+                let shift = startDate.dayNumber - date.dayNumber
+                series.details = change.details
+                series.hallIds = change.hallIds
+                series.startTime = startTime
+                series.durationMinutes = Int(change.end.timeIntervalSince(change.start) / 60)
+                series.firstDate = series.firstDate.adding(days: shift)
+                try refuseConflicts(of: checkedOccurrences(of: series, context: context), in: db, context: context) { $0.meetingId.hasPrefix("s\(seriesId)-") }
+                try save(series, db: db)
+                try AuditEntryRecord.append(db, actor: actor, action: "series.changed", target: "s\(seriesId)", details: description)
+                return series.occurrence(on: date.adding(days: shift)) ?? current
             }
         }
     }
@@ -109,6 +127,7 @@ extension AppDatabase {
                 try AuditEntryRecord.append(db, actor: actor, action: "\(scope == .occurrence ? "occurrence" : "series").cancelled",
                                             target: current.id, details: "\(current.details.title) (scope \(scope.rawValue))")
             }
+            try Self.refreshArchive(after: reference, changed: nil, db: db)
         }
     }
 

@@ -50,6 +50,7 @@ extension AppDatabase {
                     try db.execute(sql: "UPDATE meeting SET state = 'held', updatedAt = ? WHERE id = ? AND state = 'booked'", arguments: [now, id])
                 }
             }
+            if !transitions.isEmpty { try ArchiveIndex.refresh(run.meetingId, db: db) }
         }
     }
 

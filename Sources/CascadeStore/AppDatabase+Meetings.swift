@@ -47,6 +47,7 @@ extension AppDatabase {
             let meeting = record.meeting(hallIds: hallIds)
             try AuditEntryRecord.append(db, actor: actor, action: "meeting.booked", target: meeting.id,
                                         details: "\(details.title); \(start) – \(end); \(hallIds.count) halls")
+            try ArchiveIndex.refresh(meeting.id, db: db)
             return meeting
         }
     }

@@ -255,6 +255,77 @@ extension AppDatabase {
                 t.column("finishedAt", .datetime)
             }
         }
+        migrator.registerMigration("v10-minutes-archive") { db in
+            // Minutes keep every version; a final one is never updated again.
+            try db.create(table: "minutesVersion") { t in
+                t.column("meetingId", .text).notNull()
+                t.column("version", .integer).notNull().check { $0 > 0 }
+                t.column("state", .text).notNull().check(sql: "state IN ('draft', 'final')")
+                t.column("content", .jsonText).notNull()
+                t.column("updatedBy", .text).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("finalisedBy", .text)
+                t.column("finalisedAt", .datetime)
+                t.primaryKey(["meetingId", "version"])
+            }
+            // A document number is unique per issuing unit and year, across all meetings.
+            try db.create(table: "issuedDocument") { t in
+                t.column("unitId", .text).notNull()
+                t.column("year", .integer).notNull()
+                t.column("number", .text).notNull()
+                t.column("meetingId", .text).notNull().indexed()
+                t.primaryKey(["unitId", "year", "number"])
+            }
+            try db.create(table: "attachment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("meetingId", .text).notNull().indexed()
+                t.column("name", .text).notNull()
+                t.column("mediaType", .text).notNull()
+                t.column("bytes", .integer).notNull().check { $0 > 0 }
+                t.column("sha256", .text).notNull()
+                t.column("storedName", .text).notNull().unique()
+                t.column("uploadedBy", .text).notNull()
+                t.column("uploadedAt", .datetime).notNull()
+            }
+            try db.create(table: "legalHold") { t in
+                t.primaryKey("meetingId", .text)
+                t.column("reason", .text).notNull()
+                t.column("heldBy", .text).notNull()
+                t.column("heldAt", .datetime).notNull()
+            }
+            try db.alter(table: "recording") { t in
+                t.add(column: "deletedAt", .datetime)
+                t.add(column: "deletionReason", .text)
+            }
+            try db.create(table: "partCheck") { t in
+                t.column("recordingId", .integer).notNull().references("recording", onDelete: .restrict)
+                t.column("partIndex", .integer).notNull()
+                t.column("checkedAt", .datetime).notNull()
+                t.column("problem", .text)
+                t.primaryKey(["recordingId", "partIndex"])
+            }
+            // What search reads: one row per meeting with its filters, and its folded text in FTS5
+            // (same rowid). Folding happens before the text reaches SQLite, so đ/Đ fold to d.
+            try db.create(table: "archiveEntry") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("meetingId", .text).notNull().unique()
+                t.column("startAt", .datetime).notNull().indexed()
+                t.column("endAt", .datetime).notNull()
+                t.column("title", .text).notNull()
+                t.column("organiserUnitId", .text).notNull()
+                t.column("classification", .text).notNull()
+                t.column("hallIds", .text).notNull()
+                t.column("hallUnitIds", .text).notNull()
+                t.column("documentNumbers", .text).notNull()
+                t.column("hasRecording", .boolean).notNull()
+                t.column("recordedSeconds", .double).notNull()
+                t.column("state", .text).notNull()
+            }
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE archiveSearch USING fts5(title, people, agenda, conclusions, documents, notes, tokenize = 'unicode61 remove_diacritics 2')
+                """)
+            try ArchiveIndex.rebuild(db)
+        }
         return migrator
     }
 }

@@ -11,6 +11,7 @@ extension AppDatabase {
                 """, arguments: [meetingId, source, sourceURI, partSeconds, Date(), actor])
             let id = db.lastInsertedRowID
             try AuditEntryRecord.append(db, actor: actor, action: "recording.started", target: "r\(id)", details: source)
+            if let meetingId { try ArchiveIndex.refresh(meetingId, db: db) }
             return id
         }
     }
@@ -55,6 +56,9 @@ extension AppDatabase {
             try db.execute(sql: "UPDATE recording SET state = ?, stoppedAt = ?, reason = ? WHERE id = ?", arguments: [state.rawValue, Date(), reason, id])
             try db.execute(sql: "UPDATE recordingGap SET endAt = ? WHERE recordingId = ? AND endAt IS NULL", arguments: [Date(), id])
             try AuditEntryRecord.append(db, actor: actor, action: "recording.\(state.rawValue)", target: "r\(id)", details: reason)
+            if let meetingId = try String.fetchOne(db, sql: "SELECT meetingId FROM recording WHERE id = ?", arguments: [id]) {
+                try ArchiveIndex.refresh(meetingId, db: db)
+            }
         }
     }
 
@@ -92,7 +96,8 @@ extension AppDatabase {
             }
             return Recording(
                 id: id, meetingId: row["meetingId"], source: row["source"], state: Recording.State(rawValue: row["state"]) ?? .failed,
-                partSeconds: row["partSeconds"], startedAt: row["startedAt"], stoppedAt: row["stoppedAt"], reason: row["reason"], parts: parts, gaps: gaps
+                partSeconds: row["partSeconds"], startedAt: row["startedAt"], stoppedAt: row["stoppedAt"], reason: row["reason"], parts: parts, gaps: gaps,
+                deletedAt: row["deletedAt"]
             )
         }
     }

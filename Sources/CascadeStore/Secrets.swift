@@ -15,6 +15,12 @@ public enum Secrets {
         "cas_" + password(length: 44)
     }
 
+    /// `bytes` random bytes as hex: names the server chooses for stored files.
+    public static func randomHex(bytes: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
     /// What the database keeps of a token: its SHA-256, so a stolen database yields no usable token.
     static func tokenHash(_ token: String) -> String { SHA256.hexDigest(token) }
 }
