@@ -69,7 +69,10 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            resources: [.embedInCode("Resources/openapi.yaml"), .embedInCode("Resources/index.html")],
+            resources: [
+                .embedInCode("Resources/openapi.yaml"), .embedInCode("Resources/index.html"), .embedInCode("Resources/watch.html"),
+                .embedInCode("Resources/watch.css"), .embedInCode("Resources/player.js"),
+            ],
             swiftSettings: strictSwift
         ),
         .target(
@@ -114,7 +117,7 @@ let package = Package(
         ),
         .target(
             name: "CascadeTestSupport",
-            dependencies: ["CascadeApp", "CascadeCore", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: ["CascadeApp", "CascadeCore", "CascadeEngine", "CascadeStore", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             path: "Tests/Support",
             swiftSettings: strictSwift
         ),

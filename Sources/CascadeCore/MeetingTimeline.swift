@@ -42,6 +42,12 @@ public struct MeetingTimeline: Sendable, Hashable {
         public var startSeconds: Double
         /// Where it ends.
         public var endSeconds: Double
+
+        /// Creates a gap.
+        public init(startSeconds: Double, endSeconds: Double) {
+            self.startSeconds = startSeconds
+            self.endSeconds = endSeconds
+        }
     }
 
     /// The wall-clock moment at second 0 (`nil` when nothing was recorded).

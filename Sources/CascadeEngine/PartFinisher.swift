@@ -4,9 +4,9 @@ import Foundation
 
 /// Measures a part file (duration from its samples, codecs, SHA-256) on a dedicated thread: hashing a
 /// 10-minute part takes seconds and must not hold one of the cooperative pool's two threads.
-enum PartFinisher {
+public enum PartFinisher {
     /// The part as the index should record it, given how it ended.
-    static func measure(path: String, index: Int, startedAt: Date, endedNormally: Bool) async -> RecordingPart {
+    public static func measure(path: String, index: Int, startedAt: Date, endedNormally: Bool) async -> RecordingPart {
         await withCheckedContinuation { continuation in
             let thread = Thread {
                 continuation.resume(returning: measureNow(path: path, index: index, startedAt: startedAt, endedNormally: endedNormally))

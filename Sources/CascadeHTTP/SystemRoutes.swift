@@ -1,6 +1,7 @@
 import CascadeMedia
 import CascadeStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// `/healthz`, `/openapi.yaml` and the web UI: public, no token.
@@ -26,12 +27,30 @@ struct SystemRoutes {
         router.get("openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
         }
+        registerPlayer(on: router)
         router.get("/") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"],
                 body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.index_html))
             )
+        }
+    }
+
+    /// The player page and its assets: no inline script, everything from Cascade itself.
+    private func registerPlayer(on router: Router<AppRequestContext>) {
+        let policy = "default-src 'self'; media-src 'self' blob:; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+        let assets: [(String, String, [UInt8])] = [
+            ("watch", "text/html; charset=utf-8", PackageResources.watch_html),
+            ("assets/watch.css", "text/css; charset=utf-8", PackageResources.watch_css),
+            ("assets/player.js", "text/javascript; charset=utf-8", PackageResources.player_js),
+        ]
+        for (path, type, bytes) in assets {
+            router.get(RouterPath(stringLiteral: path)) { _, _ in
+                Response(status: .ok, headers: [.contentType: type, .contentSecurityPolicy: policy, .cacheControl: "no-cache",
+                                                HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
+                         body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
         }
     }
 

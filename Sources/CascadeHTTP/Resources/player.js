@@ -1,0 +1,171 @@
+// Cascade's player: plays a meeting's recording from any point, across its parts and the gaps
+// between them, with Media Source Extensions. It reads the meeting's media map
+// (GET /api/v1/meetings/{id}/media): each part's byte ranges, where it sits on the meeting's
+// timeline, and the gaps. Segments are fetched a little ahead of the playhead; at a gap, or at a
+// hole of a few milliseconds between two parts, the playhead jumps to where media resumes.
+const tokenKey = "cascade.token";
+const video = document.getElementById("player");
+const statusLine = document.getElementById("status");
+const meetingId = new URLSearchParams(location.search).get("meeting") || "";
+const aheadSeconds = 30;
+const behindSeconds = 60;
+
+function headers(extra = {}) {
+  const token = sessionStorage.getItem(tokenKey);
+  return token ? { ...extra, Authorization: "Bearer " + token } : extra;
+}
+
+async function fetchBytes(url, first, last) {
+  const response = await fetch(url, { headers: headers({ Range: `bytes=${first}-${last}` }) });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function waitFor(target, name) {
+  return new Promise((resolve) => target.addEventListener(name, resolve, { once: true }));
+}
+
+function clock(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  return [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, "0")).join(":");
+}
+
+async function start() {
+  if (!/^(m\d+|s\d+-\d{4}-\d{2}-\d{2})$/.test(meetingId)) {
+    statusLine.textContent = "Thiếu mã cuộc họp (?meeting=m1).";
+    return;
+  }
+  const response = await fetch(`/api/v1/meetings/${meetingId}/media`, { headers: headers() });
+  if (response.status === 401) { statusLine.textContent = "Hãy đăng nhập trước (trang chủ)."; return; }
+  if (!response.ok) { statusLine.textContent = (await response.json()).detail || `HTTP ${response.status}`; return; }
+  const map = await response.json();
+  document.getElementById("title").textContent = map.title;
+  document.title = `${map.title} — Cascade`;
+  showChapters(map.chapters);
+  showGaps(map.gaps);
+  const download = document.getElementById("download");
+  download.addEventListener("click", (event) => { event.preventDefault(); downloadWhole(); });
+
+  const segments = map.parts.flatMap((part) => part.segments.map((segment) => ({ part, ...segment })));
+  const mime = `video/mp4; codecs="${map.codecs}"`;
+  if (!window.MediaSource || !MediaSource.isTypeSupported(mime)) {
+    statusLine.textContent = `Trình duyệt không phát được ${mime}.`;
+    return;
+  }
+  const source = new MediaSource();
+  video.src = URL.createObjectURL(source);
+  await waitFor(source, "sourceopen");
+  source.duration = map.durationSeconds;
+  const buffer = source.addSourceBuffer(mime);
+  buffer.mode = "segments";
+  let initialisedPart = null;
+  let busy = false;
+  let ended = false;
+
+  async function append(bytes) {
+    buffer.appendBuffer(bytes);
+    await waitFor(buffer, "updateend");
+  }
+
+  function bufferedEnd(at) {
+    for (let i = 0; i < buffer.buffered.length; i++) {
+      if (buffer.buffered.start(i) <= at + 0.1 && at < buffer.buffered.end(i)) return buffer.buffered.end(i);
+    }
+    return at;
+  }
+
+  async function fill() {
+    if (busy || source.readyState !== "open") return;
+    busy = true;
+    try {
+      const now = video.currentTime;
+      const from = bufferedEnd(now);
+      const next = segments.find((s) => s.startSeconds + s.durationSeconds > from + 0.05 && s.startSeconds < now + aheadSeconds);
+      if (next) {
+        if (initialisedPart !== next.part) {
+          const [first, last] = next.part.initialisation;
+          buffer.timestampOffset = next.part.offsetSeconds - next.part.baseSeconds;
+          await append(await fetchBytes(next.part.url, first, last));
+          initialisedPart = next.part;
+        }
+        await append(await fetchBytes(next.part.url, next.firstByte, next.lastByte));
+      } else if (!ended && segments.length && from >= segments[segments.length - 1].startSeconds + segments[segments.length - 1].durationSeconds - 0.5) {
+        ended = true;
+        source.endOfStream();
+      } else if (now > behindSeconds + 10 && buffer.buffered.length && buffer.buffered.start(0) < now - behindSeconds) {
+        buffer.remove(0, now - behindSeconds);
+        await waitFor(buffer, "updateend");
+      }
+    } catch (error) {
+      statusLine.textContent = `Lỗi tải: ${error.message}`;
+    } finally {
+      busy = false;
+    }
+  }
+
+  // A gap in the recording, or a hole of a few milliseconds where two parts meet: jump over it.
+  function skipHoles() {
+    const now = video.currentTime;
+    for (const gap of map.gaps) {
+      if (now >= gap.startSeconds - 0.25 && now < gap.endSeconds) { video.currentTime = gap.endSeconds + 0.01; return; }
+    }
+    if (video.readyState >= 3 || video.seeking) return;
+    for (let i = 0; i < buffer.buffered.length; i++) {
+      const start = buffer.buffered.start(i);
+      if (start > now && start - now < 1.5) { video.currentTime = start + 0.01; return; }
+    }
+  }
+
+  video.addEventListener("seeking", () => {
+    ended = false;
+    if (source.readyState === "ended") { try { buffer.abort(); } catch (_) {} }
+    fill();
+  });
+  video.addEventListener("waiting", skipHoles);
+  video.addEventListener("timeupdate", () => {
+    document.getElementById("position").textContent = `${clock(video.currentTime)} / ${clock(map.durationSeconds)}`;
+  });
+  setInterval(() => { skipHoles(); fill(); }, 250);
+  statusLine.textContent = `${map.parts.length} phần, ${clock(map.durationSeconds)}`;
+  document.body.dataset.ready = "true";
+  await fill();
+}
+
+function showChapters(chapters) {
+  const list = document.getElementById("chapters");
+  for (const chapter of chapters) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = `${clock(chapter.startSeconds)} — ${chapter.title}`;
+    button.addEventListener("click", () => { video.currentTime = chapter.startSeconds; video.play(); });
+    item.append(button);
+    list.append(item);
+  }
+  if (!chapters.length) list.insertAdjacentHTML("beforeend", "<li>Chưa có chương.</li>");
+}
+
+function showGaps(gaps) {
+  const list = document.getElementById("gaps");
+  for (const gap of gaps) {
+    const item = document.createElement("li");
+    item.textContent = `${clock(gap.startSeconds)} – ${clock(gap.endSeconds)}`;
+    list.append(item);
+  }
+  if (!gaps.length) list.insertAdjacentHTML("beforeend", "<li>Không có.</li>");
+}
+
+async function downloadWhole() {
+  // The download needs the bearer token, so it is fetched and handed to the browser as a file.
+  statusLine.textContent = "Đang tải xuống…";
+  const response = await fetch(`/api/v1/meetings/${meetingId}/media.mp4`, { headers: headers() });
+  if (!response.ok) { statusLine.textContent = `Không tải được: HTTP ${response.status}`; return; }
+  const name = decodeURIComponent((response.headers.get("Content-Disposition") || "").split("''")[1] || "meeting.mp4");
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name;
+  link.click();
+  statusLine.textContent = "Đã tải xuống.";
+}
+
+start();
