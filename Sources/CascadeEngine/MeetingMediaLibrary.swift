@@ -107,22 +107,28 @@ public struct MeetingMediaMap: Sendable {
             throw DownloadProblem(description: "part \(other.partIndex) of recording r\(other.recordingId) has another format than the parts before it; download the stretches apart")
         }
         var start = wanted.lowerBound
+        var end = start
         var pieces: [MP4JoinPiece] = []
         for (number, part) in chosen.enumerated() {
             let base = part.index.startSeconds
-            var fragments = part.index.fragments.filter { fragment in
-                let seconds = part.offsetSeconds + part.index.seconds(fragment) - base
-                return seconds < wanted.upperBound
-            }
-            if number == 0, let main = part.index.mainTrack {
-                // Begin at the last keyframe at or before the start, so the file opens on a picture.
-                let keyframes = fragments.filter { $0.trackId == main.id && $0.startsWithSync }
-                let opening = keyframes.last { part.offsetSeconds + part.index.seconds($0) - base <= wanted.lowerBound } ?? keyframes.first
-                if let opening {
-                    start = part.offsetSeconds + part.index.seconds(opening) - base
-                    fragments = fragments.filter { $0.offset >= opening.offset }
+            // The picture decides where the stretch ends; sound stops with it.
+            let main = part.index.mainTrack?.id
+            let timeOf = { (fragment: MP4Fragment) in part.offsetSeconds + part.index.seconds(fragment) - base }
+            let lastPicture = part.index.fragments.last { $0.trackId == main && timeOf($0) < wanted.upperBound }
+            let pictureEnd = lastPicture.map { timeOf($0) + Double($0.duration) / Double(max(part.index.tracks[$0.trackId]?.timescale ?? 1, 1)) } ?? wanted.upperBound
+            var fragments = part.index.fragments.filter { timeOf($0) < ($0.trackId == main ? wanted.upperBound : pictureEnd) }
+            let endOf = { (fragment: MP4Fragment) in timeOf(fragment) + Double(fragment.duration) / Double(max(part.index.tracks[fragment.trackId]?.timescale ?? 1, 1)) }
+            if number == 0, let main {
+                // Begin at the last keyframe at or before the start, so the file opens on a picture, with
+                // the sound that plays at that moment (which may begin a little before it).
+                let keyframes = fragments.filter { $0.trackId == main && $0.startsWithSync }
+                if let opening = keyframes.last(where: { timeOf($0) <= wanted.lowerBound }) ?? keyframes.first {
+                    let keyframe = timeOf(opening)
+                    fragments = fragments.filter { $0.trackId == main ? timeOf($0) >= keyframe : endOf($0) > keyframe }
+                    start = fragments.map(timeOf).min() ?? keyframe
                 }
             }
+            end = max(end, fragments.map(endOf).max() ?? end)
             var shift: [UInt32: Int64] = [:]
             for track in part.index.tracks.values {
                 let ticks = (part.offsetSeconds - base - start) * Double(track.timescale)
@@ -130,7 +136,6 @@ public struct MeetingMediaMap: Sendable {
             }
             pieces.append(MP4JoinPiece(path: part.path, fragments: fragments, shift: shift))
         }
-        let end = min(wanted.upperBound, chosen.last.map { $0.offsetSeconds + $0.index.durationSeconds } ?? wanted.upperBound)
         do {
             let joiner = try MP4Joiner(headerPath: first.path, headerIndex: first.index, pieces: pieces, durationSeconds: max(0, end - start))
             return (joiner, start, timeline.gaps(within: start...max(start, end)))

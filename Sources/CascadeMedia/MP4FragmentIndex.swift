@@ -45,6 +45,24 @@ public struct MP4Track: Sendable, Hashable {
         return entry
     }
 
+    /// What decoding depends on: the sample entry, the picture size and `avcC` (video) or the channels
+    /// and sample rate (audio).
+    var format: [UInt8] {
+        let bytes = [UInt8](sampleDescription)
+        guard bytes.count >= 16 else { return bytes }
+        var key = Array(bytes[12..<16])
+        if isVideo {
+            if bytes.count >= 44 { key += bytes[40..<44] }
+            if let at = find("avcC", in: bytes), at >= 4 {
+                let size = Int(bytes[at - 4]) << 24 | Int(bytes[at - 3]) << 16 | Int(bytes[at - 2]) << 8 | Int(bytes[at - 1])
+                if at - 4 + size <= bytes.count, size >= 8 { key += bytes[(at - 4)..<(at - 4 + size)] }
+            }
+        } else if bytes.count >= 44 {
+            key += bytes[32..<34] + bytes[40..<44]
+        }
+        return key
+    }
+
     private func find(_ fourCC: String, in bytes: [UInt8]) -> Int? {
         let needle = Array(fourCC.utf8)
         guard bytes.count >= needle.count else { return nil }
@@ -70,8 +88,14 @@ public struct MP4FragmentIndex: Sendable, Hashable {
     /// The `codecs` parameter of the part's media type, e.g. `avc1.42c01e,mp4a.40.2`.
     public var codecs: String { tracks.values.sorted { $0.id < $1.id }.compactMap(\.codecName).joined(separator: ",") }
 
-    /// Whether fragments of `other` can follow this part's in one file: the same tracks, timescales and sample descriptions.
-    public func canJoin(_ other: MP4FragmentIndex) -> Bool { tracks == other.tracks }
+    /// Whether fragments of `other` can follow this part's in one file: the same tracks and timescales,
+    /// and the same codec configuration (bitrate fields, which differ from part to part, do not count).
+    public func canJoin(_ other: MP4FragmentIndex) -> Bool {
+        tracks.count == other.tracks.count && tracks.allSatisfy { id, track in
+            guard let theirs = other.tracks[id] else { return false }
+            return track.timescale == theirs.timescale && track.isVideo == theirs.isVideo && track.format == theirs.format
+        }
+    }
 
     /// The picture's track, or the first track when there is no picture.
     public var mainTrack: MP4Track? { tracks.values.first(where: \.isVideo) ?? tracks.values.min { $0.id < $1.id } }

@@ -7,21 +7,22 @@ import Foundation
 /// (not in real time) through the recorder's own muxer settings (`splitmuxsink` with fragmented
 /// `mp4mux`), then indexed like the recorder indexes them, with the wall-clock starts a test chooses.
 public enum RecordedParts {
-    /// Writes parts of about `seconds` each, `count` of them, into `directory` (`part-00000.mp4`, …).
+    /// Writes `count` parts of `seconds` each into `directory` (`part-00000.mp4`, …), one `mp4mux` with
+    /// the recorder's fragment length per part. (`splitmuxsink` fed as fast as it can take now and then
+    /// deadlocks at end of stream; fed live, as the recorder feeds it, it does not.)
     public static func make(in directory: String, count: Int, seconds: Int, width: Int = 320, height: Int = 180) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let total = count * seconds
-        let frames = total * 25
-        let audioBuffers = Int((Double(total) * 48_000 / 1024).rounded(.up))
-        let description = """
-            videotestsrc num-buffers=\(frames) pattern=ball ! video/x-raw,width=\(width),height=\(height),framerate=25/1 \
-            ! x264enc speed-preset=ultrafast tune=zerolatency key-int-max=25 bitrate=300 ! h264parse ! queue ! mux.video \
-            audiotestsrc num-buffers=\(audioBuffers) samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=1 ! avenc_aac ! aacparse ! queue ! mux.audio_0 \
-            splitmuxsink name=mux async-finalize=true muxer-factory=mp4mux muxer-properties="properties,fragment-duration=500" \
-            max-size-time=\(UInt64(seconds) * 1_000_000_000) location=\(directory)/part-%05d.mp4
-            """
-        let result = try Command.run("/bin/sh", ["-c", "gst-launch-1.0 -q -e " + description], timeout: .seconds(300))
-        guard result.status == 0 else { throw TestFailure("gst-launch failed: \(result.errorOutput)") }
+        let audioBuffers = Int((Double(seconds) * 48_000 / 1024).rounded(.up))
+        for index in 0..<count {
+            let path = (directory as NSString).appendingPathComponent(RecordingPart.fileName(index))
+            let result = try Command.run("gst-launch-1.0", ["-q", "-e",
+                "videotestsrc", "num-buffers=\(seconds * 25)", "pattern=ball", "!", "video/x-raw,width=\(width),height=\(height),framerate=25/1",
+                "!", "x264enc", "speed-preset=ultrafast", "tune=zerolatency", "key-int-max=25", "bitrate=300", "!", "h264parse", "!", "queue", "!", "mux.video_0",
+                "audiotestsrc", "num-buffers=\(audioBuffers)", "samplesperbuffer=1024", "!", "audio/x-raw,rate=48000,channels=1",
+                "!", "avenc_aac", "!", "aacparse", "!", "queue", "!", "mux.audio_0",
+                "mp4mux", "name=mux", "fragment-duration=500", "!", "filesink", "location=\(path)"])
+            guard result.status == 0 else { throw TestFailure("gst-launch failed: \(result.errorOutput)") }
+        }
     }
 
     /// A recording of `meetingId` whose parts (made by ``make(in:count:seconds:width:height:)`` in the
