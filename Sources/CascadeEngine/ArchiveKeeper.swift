@@ -63,7 +63,6 @@ public actor ArchiveKeeper: Service {
     /// How often retention runs, and the integrity check.
     public let retentionInterval: Duration
     public let integrityInterval: Duration
-    private var lastIntegrity: IntegrityReport?
 
     /// A keeper of the recordings under `directory(id)`, measuring the disk with `freeBytes`.
     public init(catalogue: any ArchiveCatalogue, policy: RetentionPolicy, directory: @escaping @Sendable (Int64) -> String,
@@ -139,13 +138,9 @@ public actor ArchiveKeeper: Service {
             if let problem { damaged.append(.init(recordingId: "r\(recordingId)", partIndex: part.index, problem: problem)) }
         }
         let report = IntegrityReport(at: clock.now, checkedParts: parts.count, damaged: damaged)
-        lastIntegrity = report
         if !damaged.isEmpty { logger.error("integrity check found \(damaged.count) damaged parts") }
         return report
     }
-
-    /// The last integrity check's result, if one ran since start.
-    public func lastIntegrityReport() -> IntegrityReport? { lastIntegrity }
 
     /// Applies retention and checks integrity on their intervals until shutdown.
     public func run() async throws {

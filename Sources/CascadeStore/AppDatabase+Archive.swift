@@ -274,6 +274,15 @@ extension AppDatabase {
         }
     }
 
+    /// What the checks found so far: when the latest ran, how many parts were checked, the damaged ones.
+    public func integrityFindings() throws(StoreError) -> (lastCheckedAt: Date?, checkedParts: Int, damaged: [(recordingId: Int64, partIndex: Int, problem: String, checkedAt: Date)]) {
+        let damaged = try damagedParts()
+        return try read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT max(checkedAt) AS latest, count(*) AS parts FROM partCheck")
+            return (row?["latest"], row?["parts"] ?? 0, damaged)
+        }
+    }
+
     /// Parts whose last check found damage: (recording, part, problem, checkedAt).
     public func damagedParts() throws(StoreError) -> [(recordingId: Int64, partIndex: Int, problem: String, checkedAt: Date)] {
         try read { db in

@@ -213,7 +213,12 @@ import Yams
                     #expect(result.status < 500)
                 }
             }
-            let served = ["/healthz", "/openapi.yaml", "/", "/auth/token", "/api/v1/me", "/api/v1/units", "/api/v1/units/{id}", "/api/v1/halls",
+            let served = ["/healthz", "/openapi.yaml", "/", "/watch", "/assets/watch.css", "/assets/player.js", "/api/v1/search",
+                          "/api/v1/meetings/{id}/minutes", "/api/v1/meetings/{id}/minutes/versions", "/api/v1/meetings/{id}/minutes/versions/{version}",
+                          "/api/v1/meetings/{id}/minutes/final", "/api/v1/meetings/{id}/minutes/items/{item}/mark", "/api/v1/meetings/{id}/media",
+                          "/api/v1/meetings/{id}/media.m3u8", "/api/v1/meetings/{id}/media.mp4", "/api/v1/meetings/{id}/attachments",
+                          "/api/v1/meetings/{id}/attachments/{attachment}", "/api/v1/meetings/{id}/hold", "/api/v1/archive/holds",
+                          "/api/v1/archive/retention", "/api/v1/archive/retention/run", "/api/v1/archive/integrity", "/api/v1/archive/integrity/run", "/auth/token", "/api/v1/me", "/api/v1/units", "/api/v1/units/{id}", "/api/v1/halls",
                           "/api/v1/halls/{id}", "/api/v1/users", "/api/v1/audit", "/api/v1/workers", "/api/v1/workers/{id}", "/api/v1/demo-feeds",
                           "/api/v1/meetings", "/api/v1/meetings/{id}", "/api/v1/agenda", "/api/v1/halls/{id}/busy", "/api/v1/units/{id}/busy",
                           "/api/v1/units/{id}/calendar.ics", "/api/v1/halls/{id}/calendar.ics",

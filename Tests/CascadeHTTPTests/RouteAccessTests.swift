@@ -38,6 +38,77 @@ import Testing
         Operation(method: "GET", path: "/healthz", body: nil, rows: [Row(caller: .anonymous, target: .none, expected: [200, 503])]),
         Operation(method: "GET", path: "/openapi.yaml", body: nil, rows: [Row(caller: .anonymous, target: .none, expected: [200])]),
         Operation(method: "GET", path: "/", body: nil, rows: [Row(caller: .anonymous, target: .none, expected: [200])]),
+        Operation(method: "GET", path: "/watch", body: nil, rows: [Row(caller: .anonymous, target: .none, expected: [200])]),
+        Operation(method: "GET", path: "/assets/watch.css", body: nil, rows: [Row(caller: .anonymous, target: .none, expected: [200])]),
+        Operation(method: "GET", path: "/assets/player.js", body: nil, rows: [Row(caller: .anonymous, target: .none, expected: [200])]),
+        Operation(method: "GET", path: "/api/v1/search?q=hop", body: nil, rows: protected([Row(caller: .viewer, target: .none, expected: [200])])),
+        Operation(method: "GET", path: "/api/v1/meetings/{id}/minutes", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [404]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        Operation(method: "PUT", path: "/api/v1/meetings/{id}/minutes", body: #"{"chair":"Nguyễn Văn A","agenda":[{"title":"Khai mạc"}]}"#, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [403]), Row(caller: .technician, target: .own, expected: [403]),
+            Row(caller: .secretariat, target: .other, expected: [403]), Row(caller: .secretariat, target: .own, expected: [200]),
+        ])),
+        Operation(method: "GET", path: "/api/v1/meetings/{id}/minutes/versions", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [200]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        Operation(method: "POST", path: "/api/v1/meetings/{id}/minutes/final", body: nil, rows: protected([
+            Row(caller: .technician, target: .own, expected: [403]), Row(caller: .secretariat, target: .other, expected: [403]),
+            Row(caller: .secretariat, target: .own, expected: [200]),
+        ])),
+        Operation(method: "POST", path: "/api/v1/meetings/{id}/minutes/versions", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [403]), Row(caller: .secretariat, target: .other, expected: [403]),
+            Row(caller: .secretariat, target: .own, expected: [201]),
+        ])),
+        Operation(method: "GET", path: "/api/v1/meetings/{id}/minutes/versions/{version}", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [200]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        Operation(method: "POST", path: "/api/v1/meetings/{id}/minutes/items/{item}/mark", body: nil, rows: protected([
+            Row(caller: .technician, target: .own, expected: [403]), Row(caller: .secretariat, target: .other, expected: [403]),
+            Row(caller: .secretariat, target: .own, expected: [409]),  // nothing recorded yet
+        ])),
+        Operation(method: "GET", path: "/api/v1/meetings/{id}/media", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [404]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        Operation(method: "GET", path: "/api/v1/meetings/{id}/media.m3u8", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [404]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        Operation(method: "GET", path: "/api/v1/meetings/{id}/media.mp4", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [404]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        Operation(method: "GET", path: "/api/v1/meetings/{id}/attachments", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [200]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        Operation(method: "POST", path: "/api/v1/meetings/{id}/attachments?name=bao-cao.pdf", body: #"{"not":"a pdf"}"#, rows: protected([
+            Row(caller: .technician, target: .own, expected: [403]), Row(caller: .secretariat, target: .other, expected: [403]),
+            Row(caller: .secretariat, target: .own, expected: [415]),
+        ])),
+        Operation(method: "GET", path: "/api/v1/meetings/{id}/attachments/{attachment}", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [404]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        Operation(method: "PUT", path: "/api/v1/meetings/{id}/hold", body: #"{"reason":"thanh tra"}"#, rows: protected([
+            Row(caller: .secretariat, target: .own, expected: [403]), Row(caller: .admin, target: .own, expected: [403]),
+            Row(caller: .centralAdmin, target: .own, expected: [200]),
+        ])),
+        Operation(method: "DELETE", path: "/api/v1/meetings/{id}/hold", body: nil, rows: protected([
+            Row(caller: .admin, target: .own, expected: [403]), Row(caller: .centralAdmin, target: .own, expected: [204]),
+        ])),
+        Operation(method: "GET", path: "/api/v1/archive/holds", body: nil, rows: protected([
+            Row(caller: .admin, target: .none, expected: [403]), Row(caller: .centralAdmin, target: .none, expected: [200]),
+        ])),
+        Operation(method: "GET", path: "/api/v1/archive/retention", body: nil, rows: protected([
+            Row(caller: .secretariat, target: .none, expected: [403]), Row(caller: .admin, target: .none, expected: [403]),
+            Row(caller: .centralAdmin, target: .none, expected: [200]),
+        ])),
+        Operation(method: "POST", path: "/api/v1/archive/retention/run", body: nil, rows: protected([
+            Row(caller: .admin, target: .none, expected: [403]), Row(caller: .centralAdmin, target: .none, expected: [200]),
+        ])),
+        Operation(method: "GET", path: "/api/v1/archive/integrity", body: nil, rows: protected([
+            Row(caller: .technician, target: .none, expected: [403]), Row(caller: .centralAdmin, target: .none, expected: [200]),
+        ])),
+        Operation(method: "POST", path: "/api/v1/archive/integrity/run", body: nil, rows: protected([
+            Row(caller: .admin, target: .none, expected: [403]), Row(caller: .centralAdmin, target: .none, expected: [200]),
+        ])),
         Operation(method: "POST", path: "/auth/token", body: #"{"name":"nobody","password":"wrong password"}"#,
                   rows: [Row(caller: .anonymous, target: .none, expected: [401])]),
         Operation(method: "DELETE", path: "/auth/token", body: nil, rows: [Row(caller: .anonymous, target: .none, expected: [401])]),
@@ -305,7 +376,7 @@ import Testing
                         "{delegateId}": "\(isOwn ? ownDelegateId : otherDelegateId)",
                         "{hall}": isOwn ? "hall-cu-jut" : "hall-gia-nghia", "{unit}": isOwn ? "cu-jut" : "gia-nghia",
                         "{relay}": "rl\(isOwn ? otherRelay : otherRelay)", "{ownMeeting}": ownMeeting, "{otherMeeting}": otherMeeting,
-                        "{target}": "\(counter)",
+                        "{target}": "\(counter)", "{version}": "1", "{item}": "0", "{attachment}": "a999",
                     ]
                     var path = operation.path, body = operation.body
                     if operation.path.hasPrefix("/api/v1/calendar-feeds/") { path = "/api/v1/calendar-feeds/\(isOwn ? ownFeedId : otherFeedId)" }
