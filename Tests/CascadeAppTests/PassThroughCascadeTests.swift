@@ -64,7 +64,7 @@ extension RelayCascadeTests {
 
         // The central site is cut off for five seconds.
         try lab.setLink(of: "central", up: false)
-        let lost = try await RelayAPITestsSupport.waitFor(province.client, hopId, token: provinceToken, timeout: .seconds(5)) { Self.source($0) == "lost" }
+        let lost = try await RelayAPITestsSupport.waitFor(province.client, hopId, token: provinceToken, timeout: .seconds(30)) { Self.source($0) == "lost" }
         #expect(Self.source(lost) == "lost")
         try await Task.sleep(for: .seconds(4))
         try lab.setLink(of: "central", up: true)

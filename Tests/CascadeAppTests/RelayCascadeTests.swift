@@ -85,11 +85,11 @@ import Testing
         // The central feed stops for five seconds, then comes back.
         kill(feed.processIdentifier, SIGKILL)
         feed.waitUntilExit()
-        let lost = try await RelayAPITestsSupport.waitFor(client, id, token: token, timeout: .seconds(5)) { ($0["statistics"] as? [String: Any])?["source"] as? String == "lost" }
+        let lost = try await RelayAPITestsSupport.waitFor(client, id, token: token, timeout: .seconds(30)) { ($0["statistics"] as? [String: Any])?["source"] as? String == "lost" }
         #expect((lost["statistics"] as? [String: Any])?["source"] as? String == "lost")
         try await Task.sleep(for: .seconds(4))
         feed = try lab.spawn(in: "central", feedArguments)
-        let back = try await RelayAPITestsSupport.waitFor(client, id, token: token, timeout: .seconds(10)) { ($0["statistics"] as? [String: Any])?["source"] as? String == "live" }
+        let back = try await RelayAPITestsSupport.waitFor(client, id, token: token, timeout: .seconds(30)) { ($0["statistics"] as? [String: Any])?["source"] as? String == "live" }
         #expect((back["statistics"] as? [String: Any])?["source"] as? String == "live")
         #expect(["hall-h1", "hall-h2", "hall-h3"].allSatisfy { RelayAPITestsSupport.isConnected(back, $0) }, "halls stay connected through the loss")
         try await Task.sleep(for: .seconds(6))
