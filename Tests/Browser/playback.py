@@ -1,0 +1,62 @@
+"""Plays a meeting in Cascade's player in Debian's chromium (driven by Playwright) and reports, as
+JSON on standard output, what the <video> element did: whether currentTime passed a part boundary
+and a gap without stalling, and where a click on an agenda chapter landed.
+
+Usage: playback.py BASE_URL TOKEN MEETING_ID BOUNDARY_SECONDS GAP_START GAP_END SCREENSHOT_DIR
+"""
+import json
+import sys
+import time
+
+from playwright.sync_api import sync_playwright
+
+base, token, meeting = sys.argv[1], sys.argv[2], sys.argv[3]
+boundary, gap_start, gap_end = float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
+screenshots = sys.argv[7]
+report = {}
+
+
+def wait_until(page, expression, timeout):
+    """Polls a JavaScript expression until it is true; returns whether it became true in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.evaluate(expression):
+            return True
+        page.wait_for_timeout(100)
+    return False
+
+
+def play_through(page, at, past, timeout=60):
+    """Seeks to `at`, plays, and waits until the playhead is past `past`; records the furthest point."""
+    page.evaluate(f"(() => {{ const v = document.getElementById('player'); v.currentTime = {at}; v.play(); }})()")
+    passed = wait_until(page, f"document.getElementById('player').currentTime > {past}", timeout)
+    return passed, page.evaluate("document.getElementById('player').currentTime")
+
+
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                         args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"])
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.add_init_script(f"sessionStorage.setItem('cascade.token', {json.dumps(token)})")
+    page.goto(f"{base}/watch?meeting={meeting}")
+    page.wait_for_selector("body[data-ready=true]", timeout=30000)
+    page.evaluate("document.getElementById('player').muted = true")
+    report["title"] = page.text_content("#title")
+    report["boundary"] = play_through(page, boundary - 1.5, boundary + 1.0)
+    page.screenshot(path=f"{screenshots}/watch-playing.png", full_page=True)
+    report["gap"] = play_through(page, gap_start - 1.0, gap_end + 0.5)
+    # A click on the second chapter: where does the playhead land, and does it play on from there?
+    page.click("#chapters li:nth-child(2) button")
+    page.wait_for_timeout(300)
+    wait_until(page, "!document.getElementById('player').seeking", 20)
+    landed = page.evaluate("document.getElementById('player').currentTime")
+    moving = wait_until(page, f"document.getElementById('player').currentTime > {landed + 0.5}", 30)
+    report["chapter"] = {"landed": landed, "plays": moving}
+    report["chapters"] = page.eval_on_selector_all("#chapters button", "buttons => buttons.map(b => b.textContent)")
+    report["errors"] = errors + ([] if page.evaluate("document.getElementById('player').error === null") else ["media error"])
+    page.screenshot(path=f"{screenshots}/watch-chapter.png", full_page=True)
+    browser.close()
+
+print(json.dumps(report))
