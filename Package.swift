@@ -133,7 +133,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "CascadeAppTests", dependencies: ["CascadeApp", "CascadeCore", "CascadeTestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "CascadeAppTests", dependencies: ["CascadeApp", "CascadeCore", "CascadeEngine", "CascadeStore", "CascadeTestSupport"], swiftSettings: strictSwift),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,7 +11,7 @@ import Testing
     /// The programs the test suite runs.
     static let programs = [
         "gst-launch-1.0", "gst-inspect-1.0", "gst-discoverer-1.0", "ffprobe", "ffmpeg", "srt-live-transmit",
-        "sqlite3", "curl", "ip", "pkill", "sha256sum", "chromium",
+        "sqlite3", "curl", "ip", "pkill", "sha256sum", "chromium", "mount", "umount",
     ]
 
     /// The package names in install-dependencies.sh's `packages=( … )` list.
