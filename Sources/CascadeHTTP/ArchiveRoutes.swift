@@ -139,8 +139,8 @@ struct ArchiveRoutes {
         let from = try seconds("from"), to = try seconds("to")
         guard from != nil || to != nil else { return nil }
         let start = from ?? 0, end = to ?? duration
-        guard end > start else { throw Problem.unprocessable("to must be after from", field: "to") }
         guard start < duration else { throw Problem.unprocessable(String(format: "from is past the end of the recording (%.1f s)", duration), field: "from") }
+        guard end > start else { throw Problem.unprocessable("to must be after from", field: "to") }
         return start...min(end, duration)
     }
 

@@ -7,6 +7,6 @@ struct Cascade: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cascade",
         abstract: "Video-conference session orchestrator: relays, recordings and bookings for cascaded government meetings.",
-        subcommands: [Serve.self, MeetingsCommand.self, TodayCommand.self, RelayCommand.self, RecordingsCommand.self, AttendanceCommand.self, UserCommand.self, TokenCommand.self, DemoFeedCommand.self, Worker.self]
+        subcommands: [Serve.self, MeetingsCommand.self, TodayCommand.self, RelayCommand.self, RecordingsCommand.self, AttendanceCommand.self, MinutesCommand.self, SearchCommand.self, ArchiveCommand.self, UserCommand.self, TokenCommand.self, DemoFeedCommand.self, Worker.self]
     )
 }
