@@ -115,6 +115,12 @@ let package = Package(
             path: "bench/SchedulerBenchmark",
             swiftSettings: strictSwift
         ),
+        .executableTarget(
+            name: "cascade-archive-benchmark",
+            dependencies: ["CascadeApp", "CascadeEngine", "CascadeStore", "CascadeCore", "CascadeTestSupport"],
+            path: "bench/ArchiveBenchmark",
+            swiftSettings: strictSwift
+        ),
         .target(
             name: "CascadeTestSupport",
             dependencies: ["CascadeApp", "CascadeCore", "CascadeEngine", "CascadeStore", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
