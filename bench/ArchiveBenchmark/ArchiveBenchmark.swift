@@ -67,8 +67,8 @@ struct ArchiveBenchmark {
         latencies.sort()
         let p50 = latencies[latencies.count / 2], p99 = latencies[Int(Double(latencies.count) * 0.99)]
         // The peer: a LIKE scan of the folded text, timed by the sqlite3 shell itself.
-        let like = try Command.run("sqlite3", ["\(directory)/cascade.sqlite", ".timer on",
-                                               "SELECT count(*) FROM meeting WHERE searchText LIKE '%dak nong%' OR searchText LIKE '%chuyen doi so%';"])
+        let scan = "SELECT count(*) FROM meeting WHERE searchText LIKE '%dak nong%' OR searchText LIKE '%chuyen doi so%';"
+        let like = try Command.run("/bin/sh", ["-c", "printf '.timer on\\n%s\\n' \"$0\" | sqlite3 \"$1\"", scan, "\(directory)/cascade.sqlite"])
         let likeReal = (like.output + like.errorOutput).split(separator: "\n").first { $0.hasPrefix("Run Time") }.map(String.init) ?? "(no timing)"
         print("| search over \(count) meetings (\(latencies.count) queries, \(hits) hits) | p50 \(String(format: "%.2f", p50)) ms | p99 \(String(format: "%.2f", p99)) ms | max \(String(format: "%.2f", latencies.last ?? 0)) ms |")
         print("| peer: sqlite3 LIKE scan of the folded text (two words) | \(likeReal) |")
