@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a recorded MP4 part really holds, counted from its samples rather than trusted from its header.
 public struct MP4Summary: Sendable, Equatable {
@@ -204,14 +207,15 @@ public enum MP4Inspector {
         return result
     }
 
+    /// `count` bytes at `offset` (fewer at the end of the file), with one `pread`: indexing a part reads
+    /// thousands of box headers, and a seek plus a read each doubles the system calls.
     static func read(_ file: FileHandle, at offset: Int64, count: Int) -> Data? {
-        guard count >= 0, count <= 64 << 20 else { return nil }
-        do {
-            try file.seek(toOffset: UInt64(offset))
-            return try file.read(upToCount: count)
-        } catch {
-            return nil
-        }
+        guard count >= 0, count <= 64 << 20, offset >= 0 else { return nil }
+        var data = Data(count: count)
+        let got = data.withUnsafeMutableBytes { buffer in pread(file.fileDescriptor, buffer.baseAddress, count, off_t(offset)) }
+        guard got >= 0 else { return nil }
+        if got < count { data.removeSubrange(got..<count) }
+        return data
     }
 }
 
