@@ -101,6 +101,13 @@ public enum CascadeServer {
         var recordingSettings = RecordingService.Settings(directory: (configuration.dataDirectory as NSString).appendingPathComponent("recordings"))
         recordingSettings.freeSpaceFloorBytes = configuration.recording.freeSpaceFloorBytes
         recordingSettings.freeSpaceFloorFraction = configuration.recording.freeSpaceFloorFraction
+        let recordingsDirectory = recordingSettings.directory
+        let library = MeetingMediaLibrary(directory: { (recordingsDirectory as NSString).appendingPathComponent("r\($0)") })
+        recordingSettings.measurePart = { path, index, startedAt, endedNormally in
+            let part = await PartFinisher.measure(path: path, index: index, startedAt: startedAt, endedNormally: endedNormally)
+            library.warm(path: path)
+            return part
+        }
         let recordings = RecordingService(supervisor: supervisor, index: ledger(configuration, database), settings: recordingSettings, logger: logger)
         var dependencies = HTTPDependencies(
             database: database, policy: AccessPolicy(tree: configuration.tree),
@@ -114,8 +121,6 @@ public enum CascadeServer {
         dependencies.relays = relays
         dependencies.feeds = configuration.feeds
         dependencies.runGrace = configuration.scheduler.grace
-        let recordingsDirectory = recordingSettings.directory
-        let library = MeetingMediaLibrary(directory: { recordings.directory(of: $0) })
         let keeper = ArchiveKeeper(catalogue: ArchiveLedger(database: database), policy: configuration.archive.retention,
                                    directory: { recordings.directory(of: $0) }, freeBytes: { ArchiveKeeper.freeBytes(at: recordingsDirectory) },
                                    clock: SystemWallClock(), library: library, logger: logger)

@@ -113,15 +113,31 @@ public enum MeetingReference: Sendable, Hashable {
     case occurrence(seriesId: Int64, date: LocalDate)
 
     /// Parses an id; `nil` when it is neither form.
+    /// Only the canonical spelling is accepted (`m7`, never `m07` or `m+7`): the id is stored and
+    /// compared as text, so two spellings of one meeting would be two meetings to holds and searches.
     public init?(_ text: String) {
-        if text.hasPrefix("m"), let id = Int64(text.dropFirst()), id > 0 {
+        if text.hasPrefix("m"), let id = Self.number(text.dropFirst()) {
             self = .single(id)
         } else if text.hasPrefix("s"), let dash = text.firstIndex(of: "-"),
-                  let seriesId = Int64(text[text.index(after: text.startIndex)..<dash]),
-                  let date = LocalDate(String(text[text.index(after: dash)...])) {
+                  let seriesId = Self.number(text[text.index(after: text.startIndex)..<dash]),
+                  let date = LocalDate(String(text[text.index(after: dash)...])), "s\(seriesId)-\(date)" == text {
             self = .occurrence(seriesId: seriesId, date: date)
         } else {
             return nil
+        }
+    }
+
+    /// A positive number written in digits without a leading zero.
+    private static func number(_ digits: Substring) -> Int64? {
+        guard let first = digits.first, first != "0", digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int64(digits)
+    }
+
+    /// The canonical id.
+    public var id: String {
+        switch self {
+        case .single(let id): "m\(id)"
+        case .occurrence(let seriesId, let date): "s\(seriesId)-\(date)"
         }
     }
 }

@@ -69,7 +69,8 @@ public struct MeetingMediaMap: Sendable {
     /// initialisation section, a discontinuity at each part boundary, the wall-clock time of each part.
     public func hlsPlaylist(partURL: (Part) -> String) -> String {
         let allSegments = parts.map { segments(of: $0) }
-        let target = Int((allSegments.joined().map(\.durationSeconds).max() ?? 1).rounded(.up))
+        let longest = (allSegments.joined().map(\.durationSeconds).max() ?? 1).rounded(.up)
+        let target = longest.isFinite && longest < 86_400 ? Int(longest) : 86_400
         var lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-TARGETDURATION:\(max(target, 1))", "#EXT-X-MEDIA-SEQUENCE:0",
                      "#EXT-X-PLAYLIST-TYPE:\(isFinished ? "VOD" : "EVENT")", "#EXT-X-INDEPENDENT-SEGMENTS"]
         let stamp = ISO8601DateFormatter()
@@ -131,8 +132,9 @@ public struct MeetingMediaMap: Sendable {
             end = max(end, fragments.map(endOf).max() ?? end)
             var shift: [UInt32: Int64] = [:]
             for track in part.index.tracks.values {
-                let ticks = (part.offsetSeconds - base - start) * Double(track.timescale)
-                shift[track.id] = Int64(ticks.rounded())
+                let ticks = ((part.offsetSeconds - base - start) * Double(track.timescale)).rounded()
+                guard ticks.isFinite, abs(ticks) < 1e18 else { throw DownloadProblem(description: "part \(part.partIndex) of recording r\(part.recordingId) has impossible times") }
+                shift[track.id] = Int64(ticks)
             }
             pieces.append(MP4JoinPiece(path: part.path, fragments: fragments, shift: shift))
         }
@@ -187,6 +189,12 @@ public final class MeetingMediaLibrary: Sendable {
         guard let index = try? MP4FragmentIndex.read(path: path) else { return nil }
         if !growing { cache.withLock { $0[path] = index } }
         return index
+    }
+
+    /// Indexes a part that has just been finished, so that the first player to open its meeting finds
+    /// it ready (a 3-hour meeting's first map otherwise reads every part's box headers).
+    public func warm(path: String) {
+        Self.queue.async { _ = self.index(path, growing: false) }
     }
 
     /// Forgets what it knows of recording `id` (its parts were deleted).

@@ -193,7 +193,8 @@ struct ArchiveRoutes {
     /// `attachment` with an ASCII fallback name and the exact name in RFC 5987 form.
     static func attachmentDisposition(_ name: String) -> String {
         let ascii = VietnameseFolding.fold(name).unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? String($0) : "_" }.joined()
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-_"))) ?? ascii
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_")
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ascii
         return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
     }
 }

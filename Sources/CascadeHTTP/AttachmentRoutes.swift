@@ -13,7 +13,9 @@ struct AttachmentRoutes {
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("meetings/:id/attachments") { _, context in
-            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), try context.requirePrincipal())
+            let principal = try context.requirePrincipal()
+            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), principal)
+            try archive.requireMediaAccess(meeting, principal)
             return try JSONResponse.make(try dependencies.database.attachments(ofMeeting: meeting.id).map(view))
         }
         group.post("meetings/:id/attachments") { request, context in

@@ -40,6 +40,8 @@ public struct HTTPDependencies: Sendable {
     public var attachmentsDirectory: String?
     /// The largest attachment accepted.
     public var attachmentMaximumBytes = 25 << 20
+    /// When each person's part fetches were last audited.
+    let partAudit = PartAuditThrottle()
     /// The roles that may play and download a confidential meeting's media and attachments.
     public var confidentialMediaRoles: Set<Role> = [.admin, .secretariat]
     /// How long a sign-in token lasts.

@@ -123,9 +123,18 @@ struct RecordingRoutes {
             guard let index = Int(try context.parameters.require("index")), let part = recording.parts.first(where: { $0.index == index }) else {
                 throw Problem.notFound("recording r\(recording.id) has no such part (it has \(recording.parts.count))")
             }
-            if let meetingId = recording.meetingId, let reference = MeetingReference(meetingId), let meeting = try dependencies.database.meeting(reference),
-               meeting.details.classification == .confidential, !dependencies.confidentialMediaRoles.contains(principal.role) {
-                throw Problem.forbidden("recording r\(recording.id) is of a confidential meeting: its media are for \(dependencies.confidentialMediaRoles.map(\.rawValue).sorted().joined(separator: ", ")) only")
+            // A confidential meeting's media are for the named roles; so are those of a meeting that can no longer be read.
+            if let meetingId = recording.meetingId, !dependencies.confidentialMediaRoles.contains(principal.role) {
+                let meeting = try MeetingReference(meetingId).flatMap { try dependencies.database.meeting($0) }
+                if meeting?.details.classification != .public && meeting?.details.classification != .internal {
+                    throw Problem.forbidden("recording r\(recording.id) is of a confidential (or no longer readable) meeting: its media are for \(dependencies.confidentialMediaRoles.map(\.rawValue).sorted().joined(separator: ", ")) only")
+                }
+            }
+            // The whole part is audited every time; ranges (a player's segments) once per person and part in ten minutes.
+            let range = request.headers[.range]
+            if range == nil || dependencies.partAudit.isDue(principal.name, recording: recording.id, part: index) {
+                try dependencies.database.appendAudit(actor: principal.name, action: "media.part", target: recording.meetingId ?? "r\(recording.id)",
+                                                      details: "r\(recording.id) part \(index) \(range ?? "whole")")
             }
             guard recording.deletedAt == nil else { throw Problem(status: .gone, code: "deleted", detail: "recording r\(recording.id) was deleted by retention") }
             return try await partResponse(recording, part, request: request, context: context)

@@ -111,7 +111,7 @@ public struct MP4FragmentIndex: Sendable, Hashable {
         guard let main = mainTrack else { return 0 }
         let own = fragments.filter { $0.trackId == main.id }
         guard let first = own.first, let last = own.last else { return 0 }
-        return Double(last.decodeTime + last.duration - first.decodeTime) / Double(max(main.timescale, 1))
+        return max(0, (Double(last.decodeTime) + Double(last.duration) - Double(first.decodeTime)) / Double(max(main.timescale, 1)))
     }
 
     /// `fragment`'s start on the part's own clock, in seconds.
@@ -134,12 +134,13 @@ public struct MP4FragmentIndex: Sendable, Hashable {
             var headerSize: Int64 = 8
             if boxSize == 1 {
                 guard header.count >= 16 else { break }
-                boxSize = Int64(header.uint64(at: 8))
+                guard let wide = Int64(exactly: header.uint64(at: 8)) else { break }
+                boxSize = wide
                 headerSize = 16
             } else if boxSize == 0 {
                 boxSize = size - offset
             }
-            guard boxSize >= headerSize, offset + boxSize <= size else { break }  // cut short: stop here
+            guard boxSize >= headerSize, boxSize <= size - offset else { break }  // cut short: stop here
             switch header.fourCC(at: 4) {
             case "moov":
                 guard let body = MP4Inspector.read(file, at: offset + headerSize, count: Int(boxSize - headerSize)) else { break }
@@ -238,13 +239,14 @@ public struct MP4FragmentIndex: Sendable, Hashable {
                     var firstFlags = defaultFlags
                     if flags & 0x4 != 0, at + 4 <= child.count { firstFlags = child.uint32(at: at); at += 4 }
                     let fields = [0x100, 0x200, 0x400, 0x800].filter { flags & UInt32($0) != 0 }.count
-                    for sample in 0..<count {
+                    // A damaged box may claim more samples than it holds: read only what is there.
+                    let listed = fields == 0 ? 0 : min(count, max(0, child.count - at) / (fields * 4))
+                    if flags & 0x100 == 0 {
+                        fragment.duration &+= UInt64(min(count, 1 << 24)) &* UInt64(defaultDuration)
+                    }
+                    for sample in 0..<listed {
                         let entry = at + sample * fields * 4
-                        if flags & 0x100 != 0, entry + 4 <= child.count {
-                            fragment.duration += UInt64(child.uint32(at: entry))
-                        } else {
-                            fragment.duration += UInt64(defaultDuration)
-                        }
+                        if flags & 0x100 != 0 { fragment.duration &+= UInt64(child.uint32(at: entry)) }
                         if sample == 0, flags & 0x4 == 0, flags & 0x400 != 0 {
                             let flagsAt = entry + (flags & 0x100 != 0 ? 4 : 0) + (flags & 0x200 != 0 ? 4 : 0)
                             if flagsAt + 4 <= child.count { firstFlags = child.uint32(at: flagsAt) }

@@ -48,12 +48,13 @@ public enum MP4Inspector {
             var headerSize: Int64 = 8
             if boxSize == 1 {
                 guard header.count >= 16 else { break }
-                boxSize = Int64(header.uint64(at: 8))
+                guard let wide = Int64(exactly: header.uint64(at: 8)) else { break }
+                boxSize = wide
                 headerSize = 16
             } else if boxSize == 0 {
                 boxSize = size - offset
             }
-            guard boxSize >= headerSize, offset + boxSize <= size else { break }  // cut short: stop here
+            guard boxSize >= headerSize, boxSize <= size - offset else { break }  // cut short: stop here
             switch type {
             case "moov":
                 guard let body = read(file, at: offset + headerSize, count: Int(boxSize - headerSize)) else { break }
@@ -176,16 +177,15 @@ public enum MP4Inspector {
                     if flags & 0x1 != 0 { position += 4 }
                     if flags & 0x4 != 0 { position += 4 }
                     let perSample = [0x100, 0x200, 0x400, 0x800].filter { flags & UInt32($0) != 0 }.count * 4
+                    // A damaged box may claim more samples than it holds: count only what is there.
+                    let present = perSample == 0 ? min(count, 1 << 24) : min(count, max(0, child.count - position) / perSample)
                     var duration: UInt64 = 0
-                    for sample in 0..<count {
-                        let at = position + sample * perSample
-                        if flags & 0x100 != 0, at + 4 <= child.count {
-                            duration += UInt64(child.uint32(at: at))
-                        } else {
-                            duration += UInt64(defaultDuration)
-                        }
+                    if flags & 0x100 != 0 {
+                        for sample in 0..<present { duration &+= UInt64(child.uint32(at: position + sample * perSample)) }
+                    } else {
+                        duration = UInt64(present) &* UInt64(defaultDuration)
                     }
-                    runs.append((trackId, count, duration))
+                    runs.append((trackId, present, duration))
                 }
             }
         }

@@ -38,7 +38,8 @@ public struct MP4Joiner: Sendable {
               header.count == range.upperBound - range.lowerBound else {
             throw MediaError(.protocolViolation, "cannot read the header of \(headerPath)")
         }
-        Self.setFragmentDuration(in: &header, to: UInt64((durationSeconds * Double(headerIndex.movieTimescale)).rounded()))
+        let ticks = (durationSeconds * Double(headerIndex.movieTimescale)).rounded()
+        Self.setFragmentDuration(in: &header, to: ticks.isFinite && ticks >= 0 && ticks < 1e18 ? UInt64(ticks) : 0)
         self.header = header
         self.pieces = pieces
         self.durationSeconds = durationSeconds
@@ -117,8 +118,9 @@ public struct MP4Joiner: Sendable {
         for (number, fragment) in fragments.enumerated() {
             let base = Int(fragment.offset - first.offset)
             data.setUInt32(firstSequence + UInt32(number), at: base + fragment.sequenceNumberPosition)
-            let shifted = Int64(fragment.decodeTime) + (piece.shift[fragment.trackId] ?? 0)
-            guard shifted >= 0 else { throw MediaError(.protocolViolation, "a fragment of \(piece.path) would start before the file") }
+            guard let decodeTime = Int64(exactly: fragment.decodeTime) else { throw MediaError(.protocolViolation, "a fragment of \(piece.path) has an impossible time") }
+            let (shifted, overflow) = decodeTime.addingReportingOverflow(piece.shift[fragment.trackId] ?? 0)
+            guard !overflow, shifted >= 0 else { throw MediaError(.protocolViolation, "a fragment of \(piece.path) would start before the file") }
             if fragment.hasWideDecodeTime {
                 data.setUInt32(UInt32(UInt64(shifted) >> 32), at: base + fragment.decodeTimePosition)
                 data.setUInt32(UInt32(UInt64(shifted) & 0xFFFF_FFFF), at: base + fragment.decodeTimePosition + 4)

@@ -10,6 +10,7 @@ extension AppDatabase {
     public func syncTopology(_ tree: UnitTree) throws(StoreError) {
         try write { db in
             try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
+            let unitOfHall = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, unitId FROM hall").map { ($0["id"] as String, $0["unitId"] as String) })
             try UnitRecord.updateAll(db, UnitRecord.Columns.isActive.set(to: false))
             try HallRecord.updateAll(db, HallRecord.Columns.isActive.set(to: false))
             for (position, unit) in tree.units.enumerated() {
@@ -22,6 +23,14 @@ extension AppDatabase {
                 ).upsert(db)
             }
             try reresolveHallSelections(tree, db: db)
+            // Search decides who sees a meeting by its halls' units: meetings in a hall that moved are re-read.
+            let moved = tree.halls.filter { hall in unitOfHall[hall.id].map { $0 != hall.unitId } ?? false }.map(\.id)
+            if !moved.isEmpty {
+                let affected = try String.fetchAll(db, sql: """
+                    SELECT meetingId FROM archiveEntry WHERE EXISTS (SELECT 1 FROM json_each(archiveEntry.hallIds) h WHERE h.value IN (SELECT value FROM json_each(?)))
+                    """, arguments: [ArchiveIndex.json(moved)])
+                for meetingId in affected { try ArchiveIndex.refresh(meetingId, db: db) }
+            }
             try AuditEntryRecord.append(
                 db, actor: "system", action: "topology.synced", target: nil,
                 details: "\(tree.units.count) units, \(tree.halls.count) halls"

@@ -120,3 +120,14 @@ import Testing
         #expect(roomy.isEmpty)
     }
 }
+
+@Suite struct MeetingReferenceTests {
+    @Test("only the canonical spelling of a meeting id is one", arguments: ["m07", "m+7", "m0", "m-1", "s+1-2026-01-05", "s01-2026-01-05", "s1-2026-1-5", "x7", "m", "m7 "])
+    func nonCanonicalIdsAreRefused(_ text: String) {
+        #expect(MeetingReference(text) == nil)
+    }
+
+    @Test func canonicalIdsRoundTrip() {
+        for text in ["m7", "m1234567", "s3-2026-12-07"] { #expect(MeetingReference(text)?.id == text) }
+    }
+}

@@ -123,4 +123,32 @@ import Testing
             #expect(throws: MeetingMediaMap.DownloadProblem.self) { try map.joiner(range: 500...600) }
         }
     }
+
+    @Test("a damaged part is read as far as it is sound, never trusted beyond it and never a crash")
+    func damagedParts() async throws {
+        try await withMeetingMedia { map, root in
+            let sound = try Data(contentsOf: URL(fileURLWithPath: map.parts[0].path))
+            var lying = sound
+            // The first trun claims four billion samples.
+            let trun = try #require(lying.range(of: Data("trun".utf8)))
+            for offset in 0..<4 { lying[trun.upperBound + 4 + offset] = 0xFF }
+            var giant = sound
+            // A box header that says "size in the next 8 bytes", and they say 2^63 and more.
+            let moof = try #require(giant.range(of: Data("moof".utf8)))
+            giant.replaceSubrange((moof.lowerBound - 4)..<(moof.lowerBound + 12), with: Data([0, 0, 0, 1] + Array("moof".utf8) + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]))
+            let damaged: [(String, Data)] = [("garbage", Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) })), ("half", sound.prefix(sound.count / 2)),
+                                             ("lying", lying), ("giant", giant), ("empty", Data())]
+            for (name, bytes) in damaged {
+                let path = "\(root)/\(name).mp4"
+                try bytes.write(to: URL(fileURLWithPath: path))
+                if let index = try? MP4FragmentIndex.read(path: path) {
+                    #expect(index.durationSeconds.isFinite && index.durationSeconds <= 100_000, "\(name)")
+                    #expect(index.fragments.allSatisfy { $0.offset + $0.length <= Int64(bytes.count) }, "\(name)")
+                }
+                _ = try? MP4Inspector.inspect(path: path)
+            }
+            let half = try MP4FragmentIndex.read(path: "\(root)/half.mp4")
+            #expect(half.durationSeconds > 0.5 && half.durationSeconds < map.parts[0].index.durationSeconds)
+        }
+    }
 }
