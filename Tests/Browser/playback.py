@@ -2,7 +2,7 @@
 JSON on standard output, what the <video> element did: whether currentTime passed a part boundary
 and a gap without stalling, and where a click on an agenda chapter landed.
 
-Usage: playback.py BASE_URL TOKEN MEETING_ID BOUNDARY_SECONDS GAP_START GAP_END SCREENSHOT_DIR
+Usage: playback.py BASE_URL TOKEN MEETING_ID BOUNDARY_SECONDS GAP_START GAP_END SCREENSHOT_DIR SEARCH_WORDS
 """
 import json
 import sys
@@ -12,7 +12,7 @@ from playwright.sync_api import sync_playwright
 
 base, token, meeting = sys.argv[1], sys.argv[2], sys.argv[3]
 boundary, gap_start, gap_end = float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
-screenshots = sys.argv[7]
+screenshots, search = sys.argv[7], sys.argv[8]
 report = {}
 
 
@@ -40,8 +40,15 @@ with sync_playwright() as playwright:
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.add_init_script(f"sessionStorage.setItem('cascade.token', {json.dumps(token)})")
-    page.goto(f"{base}/watch?meeting={meeting}")
+    # From the home page: search without diacritics, then follow the result's play link.
+    page.goto(f"{base}/")
+    page.fill("#search-words", search)
+    page.click("#search-form button[type=submit]")
+    page.wait_for_selector(f"#search-results a[href='/watch?meeting={meeting}']", timeout=30000)
+    page.screenshot(path=f"{screenshots}/home-search.png", full_page=True)
+    page.click(f"#search-results a[href='/watch?meeting={meeting}']")
     page.wait_for_selector("body[data-ready=true]", timeout=30000)
+    report["url"] = page.url
     page.evaluate("document.getElementById('player').muted = true")
     report["title"] = page.text_content("#title")
     report["boundary"] = play_through(page, boundary - 1.5, boundary + 1.0)

@@ -4,7 +4,8 @@ import CascadeTestSupport
 import Foundation
 import Testing
 
-/// Cascade's player in Debian's chromium: a meeting recorded in two recordings (two parts, a gap, one
+/// Cascade's player in Debian's chromium, reached from the home page's search typed without
+/// diacritics: a meeting recorded in two recordings (two parts, a gap, one
 /// more part) plays across the part boundary and over the gap, and a chapter click lands on its item.
 @Suite(.serialized) struct PlaybackBrowserTests {
     @Test("the player passes a part boundary and a gap without stalling; a chapter lands within a second")
@@ -32,10 +33,12 @@ import Testing
             let output = TestPaths.packageRoot.appendingPathComponent(".build/test-output").path
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             let script = TestPaths.packageRoot.appendingPathComponent("Tests/Browser/playback.py").path
-            let run = try Command.run(python, [script, client.baseURL, viewer, meeting, "\(boundary)", "\(gapStart)", "\(gapEnd)", output], timeout: .seconds(240))
+            let run = try Command.run(python, [script, client.baseURL, viewer, meeting, "\(boundary)", "\(gapStart)", "\(gapEnd)", output, "hoi nghi truc tuyen toan tinh"],
+                                  timeout: .seconds(240))
             #expect(run.status == 0, "\(run.errorOutput)")
             let report = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any], "\(run.output) \(run.errorOutput)")
             #expect(report["title"] as? String == "Hội nghị trực tuyến toàn tỉnh")
+            #expect((report["url"] as? String)?.hasSuffix("/watch?meeting=\(meeting)") == true, "reached from the home page's search")
             let passedBoundary = report["boundary"] as? [Any]
             #expect(passedBoundary?.first as? Bool == true, "currentTime passed the part boundary at \(boundary) s: \(report)")
             let passedGap = report["gap"] as? [Any]
