@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Cascade needs to build, run and test.
+# Installs the Debian 12 packages Cascade needs to build, run and test; with --test-tools also
+# Playwright for Python (from PyPI, into .test-tools/venv) for the browser tests.
 # Swift 6.3 itself must already be on PATH (it is not packaged for Debian 12).
 set -euo pipefail
 
@@ -28,6 +29,8 @@ if ! command -v swift >/dev/null 2>&1; then
   echo "cascade: Swift 6.3 is not on PATH; install the Swift toolchain first" >&2
   exit 1
 fi
+
+[ "${1:-}" = "--test-tools" ] || exit 0
 
 # The browser tests drive Debian's chromium with Playwright for Python, kept in a virtual
 # environment inside the checkout (never in the system's Python).

@@ -5,7 +5,7 @@
 # the output, so that the last lines of a long log say which test failed and where.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./deploy/install-dependencies.sh
+./deploy/install-dependencies.sh --test-tools
 swift build --build-tests
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -144,6 +144,7 @@ public actor ArchiveKeeper: Service {
 
     /// Applies retention and checks integrity on their intervals until shutdown.
     public func run() async throws {
+        warmRecentParts()
         var nextRetention = clock.now
         var nextIntegrity = clock.now.addingTimeInterval(Self.seconds(integrityInterval) / 24)  // not all at start-up
         while !Task.isCancelled {
@@ -162,6 +163,15 @@ public actor ArchiveKeeper: Service {
             } catch {
                 return
             }
+        }
+    }
+
+    /// Indexes the newest finished parts in the background, so that the first player after a restart
+    /// does not wait for every part of a long meeting to be read.
+    private func warmRecentParts(limit: Int = 500) {
+        guard let library, let parts = try? catalogue.partsToVerify() else { return }
+        for (recordingId, part) in parts.suffix(limit) {
+            library.warm(path: (directory(recordingId) as NSString).appendingPathComponent(part.fileName))
         }
     }
 

@@ -21,6 +21,10 @@ public actor RecordingService: Service {
         public var freeSpaceFloorFraction = 0.05
         /// A recording whose source gives no media for this long after it starts fails.
         public var noMediaDeadline: Duration = .seconds(15)
+        /// A recorder that has had no media this long is started afresh (until the deadline above): a
+        /// call refused before its source was ready — a relay's tap not yet registered — can otherwise
+        /// wait silently.
+        public var noMediaRetry: Duration = .seconds(5)
         /// Waits before restarting a recorder that ended, by attempt.
         public var restartBackoff: [Duration] = [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4)]
         /// How often the disk and deadlines are checked.
@@ -42,6 +46,9 @@ public actor RecordingService: Service {
         var startedAt = ContinuousClock.now
         var attempt = 0
         var workerId: String?
+        /// When the current recorder was launched, and whether it is being replaced for want of media.
+        var attemptStartedAt = ContinuousClock.now
+        var isRetrying = false
         var nextPart = 0
         var openPart: (index: Int, startedAt: Date)?
         /// Parts the recorder has moved on from but is still finalising (splitmuxsink's async-finalize):
@@ -258,6 +265,14 @@ public actor RecordingService: Service {
             let reason = "no media from the source within \(settings.noMediaDeadline)" + (recording.lastError.map { ": \($0)" } ?? "")
             fail(id, reason: reason)
         }
+        for (id, recording) in active where !recording.hasMedia && !recording.isStopping && !recording.isRetrying
+            && ContinuousClock.now - recording.attemptStartedAt > settings.noMediaRetry {
+            guard let workerId = recording.workerId else { continue }
+            active[id]?.isRetrying = true
+            logger.info("no media yet: starting the recorder afresh", metadata: ["recording.id": "\(id)"])
+            let supervisor = self.supervisor
+            enqueue { _ = try? await supervisor.stop(workerId, timeout: .seconds(2)) }
+        }
         launchDue()
     }
 
@@ -269,6 +284,8 @@ public actor RecordingService: Service {
             active[id]?.attempt += 1
             active[id]?.restartAt = nil
             active[id]?.workerId = workerId
+            active[id]?.attemptStartedAt = .now
+            active[id]?.isRetrying = false
             let pipeline = PipelineRecipes.recording(from: address, into: directory(of: id), partDuration: .seconds(recording.partSeconds), firstPart: recording.nextPart)
             let (supervisor, logger) = (self.supervisor, self.logger)
             // Spawning waits for the worker's socket; the outcome arrives as supervisor events.
