@@ -51,8 +51,10 @@ public struct IntegrityReport: Sendable, Codable, Equatable {
 
 /// Keeps the archive: deletes recordings past their retention (or the oldest that may go when the disk
 /// is low), never a held meeting's, and checks the parts against their SHA-256 on a schedule. Every
-/// deletion is audited; the plan can be read without deleting anything (the dry run).
-public actor ArchiveKeeper: Service {
+/// deletion is audited; the plan can be read without deleting anything (the dry run). Its work —
+/// database reads, deleting folders, hashing every part — runs on a queue of its own, one job at a
+/// time, never on the two threads that serve requests.
+public final class ArchiveKeeper: Service, Sendable {
     private let catalogue: any ArchiveCatalogue
     private let policy: RetentionPolicy
     private let directory: @Sendable (Int64) -> String
@@ -85,16 +87,31 @@ public actor ArchiveKeeper: Service {
         return (attributes?[.systemFreeSize] as? NSNumber)?.int64Value ?? 0
     }
 
+    private static let queue = DispatchQueue(label: "cascade.archive-keeper")
+
+    private func onQueue<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            Self.queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
     /// What retention would delete now; deletes nothing.
-    public func plan() throws -> RetentionReport {
+    public func plan() async throws -> RetentionReport { try await onQueue { try self.planNow() } }
+
+    /// Deletes what the plan says, each recording marked deleted (and audited) before its files go.
+    public func apply(actor: String) async throws -> RetentionReport { try await onQueue { try self.applyNow(actor: actor) } }
+
+    /// Reads every finished part and compares it with the SHA-256 in the index.
+    public func verify() async throws -> IntegrityReport { try await onQueue { try self.verifyNow() } }
+
+    private func planNow() throws -> RetentionReport {
         let free = freeBytes()
         let decisions = policy.plan(try catalogue.retainedRecordings(), now: clock.now, freeBytes: free)
         return RetentionReport(applied: false, at: clock.now, freeBytes: free, minimumFreeBytes: policy.minimumFreeBytes, decisions: decisions, refused: [])
     }
 
-    /// Deletes what the plan says, each recording marked deleted (and audited) before its files go.
-    public func apply(actor: String) throws -> RetentionReport {
-        var report = try plan()
+    private func applyNow(actor: String) throws -> RetentionReport {
+        var report = try planNow()
         report.applied = true
         var done: [RetentionDecision] = []
         for decision in report.decisions {
@@ -120,8 +137,7 @@ public actor ArchiveKeeper: Service {
         return report
     }
 
-    /// Reads every finished part and compares it with the SHA-256 in the index.
-    public func verify() throws -> IntegrityReport {
+    private func verifyNow() throws -> IntegrityReport {
         var damaged: [IntegrityReport.Damage] = []
         let parts = try catalogue.partsToVerify()
         for (recordingId, part) in parts {
@@ -144,17 +160,17 @@ public actor ArchiveKeeper: Service {
 
     /// Applies retention and checks integrity on their intervals until shutdown.
     public func run() async throws {
-        warmRecentParts()
+        Self.queue.async { self.warmRecentParts() }
         var nextRetention = clock.now
         var nextIntegrity = clock.now.addingTimeInterval(Self.seconds(integrityInterval) / 24)  // not all at start-up
         while !Task.isCancelled {
             let now = clock.now
             if now >= nextRetention {
-                do { _ = try apply(actor: "retention") } catch { logger.error("retention failed: \(error)") }
+                do { _ = try await apply(actor: "retention") } catch { logger.error("retention failed: \(error)") }
                 nextRetention = now.addingTimeInterval(Self.seconds(retentionInterval))
             }
             if now >= nextIntegrity {
-                do { _ = try verify() } catch { logger.error("integrity check failed: \(error)") }
+                do { _ = try await verify() } catch { logger.error("integrity check failed: \(error)") }
                 nextIntegrity = now.addingTimeInterval(Self.seconds(integrityInterval))
             }
             let wait = min(nextRetention, nextIntegrity).timeIntervalSince(clock.now)
