@@ -48,13 +48,9 @@ extension AppDatabase {
 
     /// Search rows follow a changed meeting (and the other occurrences of its series).
     private static func refreshArchive(after reference: MeetingReference, changed: String?, db: Database) throws {
-        switch reference {
-        case .single(let id): try ArchiveIndex.refresh("m\(id)", db: db)
-        case .occurrence(let seriesId, let date):
-            try ArchiveIndex.refreshSeries(seriesId, db: db)
-            try ArchiveIndex.refresh("s\(seriesId)-\(date)", db: db)
-        }
-        if let changed { try ArchiveIndex.refresh(changed, db: db) }
+        if case .occurrence(let seriesId, _) = reference { try ArchiveIndex.refreshSeries(seriesId, db: db) }
+        try ArchiveIndex.refresh(reference.id, db: db)
+        if let changed, changed != reference.id { try ArchiveIndex.refresh(changed, db: db) }
     }
 
     private func applyChange(_ reference: MeetingReference, scope: ChangeScope, to change: MeetingChange, actor: String, context: BookingContext,
