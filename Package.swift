@@ -72,6 +72,7 @@ let package = Package(
             resources: [
                 .embedInCode("Resources/openapi.yaml"), .embedInCode("Resources/index.html"), .embedInCode("Resources/watch.html"),
                 .embedInCode("Resources/watch.css"), .embedInCode("Resources/player.js"),
+                .embedInCode("Resources/app.css"), .embedInCode("Resources/app.js"),
             ],
             swiftSettings: strictSwift
         ),

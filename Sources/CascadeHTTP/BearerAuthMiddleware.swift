@@ -2,7 +2,8 @@ import CascadeCore
 import CascadeStore
 import Hummingbird
 
-/// Requires `Authorization: Bearer <token>` and resolves it to the user: 401 when missing or unknown.
+/// Requires `Authorization: Bearer <token>` (API clients) or the web application's session cookie
+/// (with its CSRF token on writes) and resolves it to the user: 401 when missing or unknown.
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let database: AppDatabase
@@ -14,6 +15,12 @@ struct BearerAuthMiddleware: RouterMiddleware {
             guard let found = try database.principal(forToken: token) else {
                 throw Problem.unauthorized("the bearer token is unknown, expired or revoked")
             }
+            principal = found
+        case .session(let token):
+            guard let found = try database.principal(forToken: token) else {
+                throw Problem.unauthorized("the session has ended or expired: sign in again")
+            }
+            try SessionCookie.checkCSRF(request, token: token)
             principal = found
         case .calendarFeed(let token):
             // A token in a URL ends up in calendar apps, proxies and logs: only a feed token, good for
@@ -35,6 +42,8 @@ struct BearerAuthMiddleware: RouterMiddleware {
         case bearer(String)
         /// `?token=` on a calendar feed (`….ics`): calendar applications cannot send headers.
         case calendarFeed(String)
+        /// The web application's session cookie.
+        case session(String)
     }
 
     /// The request's credential; 401 when there is none.
@@ -46,17 +55,20 @@ struct BearerAuthMiddleware: RouterMiddleware {
             }
             return .bearer(String(parts[1]).trimmingCharacters(in: .whitespaces))
         }
+        if let token = SessionCookie.token(in: request) {
+            return .session(token)
+        }
         if request.uri.path.hasSuffix(".ics"), let queryToken = request.uri.queryParameters.get("token") {
             return .calendarFeed(String(queryToken))
         }
         throw Problem.unauthorized("send a bearer token: Authorization: Bearer <token>")
     }
 
-    /// The bearer token of `Authorization: Bearer …`; 401 when there is none.
-    static func bearerToken(_ request: Request) throws -> String {
-        guard case .bearer(let token) = try credential(request) else {
-            throw Problem.unauthorized("send a bearer token: Authorization: Bearer <token>")
+    /// The token the request signs in with (bearer or session cookie); 401 when there is none.
+    static func presentedToken(_ request: Request) throws -> String {
+        switch try credential(request) {
+        case .bearer(let token), .session(let token): return token
+        case .calendarFeed: throw Problem.unauthorized("send a bearer token: Authorization: Bearer <token>")
         }
-        return token
     }
 }

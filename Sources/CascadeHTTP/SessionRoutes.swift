@@ -4,7 +4,8 @@ import Foundation
 import Hummingbird
 import Synchronization
 
-/// `POST /auth/token`: exchange a name and password for a bearer token (the web UI's login).
+/// `POST /auth/token`: exchange a name and password for a bearer token (API clients);
+/// `/auth/session`: the same for the web application, kept in an HttpOnly cookie with a CSRF token.
 struct SessionRoutes {
     let database: AppDatabase
     /// How long a sign-in token lasts (`server.signInHours`).
@@ -30,32 +31,74 @@ struct SessionRoutes {
         var user: Principal
     }
 
+    struct Session: Encodable {
+        var user: Principal?
+        var csrfToken: String?
+
+        private enum CodingKeys: String, CodingKey { case user, csrfToken }
+
+        /// Both fields always present: `null` when not signed in.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(user, forKey: .user)
+            try container.encode(csrfToken, forKey: .csrfToken)
+        }
+    }
+
     func register(on router: Router<AppRequestContext>) {
         router.post("auth/token") { request, context in
-            let login = try await JSONBody.decode(Login.self, from: request, allowedFields: ["name", "password", "label"])
-            let name = login.name.lowercased(), address = context.clientAddress ?? "unknown"
-            if let wait = throttle.withLock({ $0.retryAfter(name: name, address: address, now: Date()) }) {
-                throw Problem(status: .tooManyRequests, code: "too-many-attempts", detail: "too many failed sign-ins; try again in \(wait) s")
-                    .withHeader(.retryAfter, String(wait))
-            }
-            // bcrypt takes a quarter of a second: it runs off the request threads, a few at a time.
-            guard let principal = try await database.verifyPasswordInBackground(name: login.name, password: login.password) else {
-                throttle.withLock { $0.recordFailure(name: name, address: address, now: Date()) }
-                throw Problem.unauthorized("the name or password is wrong")
-            }
-            throttle.withLock { $0.recordSuccess(name: name, address: address) }
-            let label = String((login.label ?? "login").prefix(100))
-            let token = try database.issueToken(forUser: principal.name, label: label, actor: principal.name, lifetime: signInLifetime)
+            let (principal, token) = try await signIn(request, context)
             return try JSONResponse.make(IssuedToken(token: token, user: principal), status: .created)
+        }
+        router.post("auth/session") { request, context in
+            let (principal, token) = try await signIn(request, context)
+            var response = try JSONResponse.make(Session(user: principal, csrfToken: SessionCookie.csrfToken(for: token)), status: .created)
+            response.headers[.setCookie] = SessionCookie.setting(token, lifetime: signInLifetime, request: request)
+            return response
+        }
+        // A page loaded again learns from here whether it is signed in (user null when not), and its CSRF token.
+        router.get("auth/session") { request, _ in
+            guard let token = SessionCookie.token(in: request), let principal = try database.principal(forToken: token) else {
+                return try JSONResponse.make(Session(user: nil, csrfToken: nil))
+            }
+            return try JSONResponse.make(Session(user: principal, csrfToken: SessionCookie.csrfToken(for: token)))
+        }
+        // Signing out ends the session on the server: the cookie's token is revoked, not only forgotten.
+        router.delete("auth/session") { request, _ in
+            guard let token = SessionCookie.token(in: request), let principal = try database.principal(forToken: token) else {
+                throw Problem.unauthorized("not signed in")
+            }
+            try SessionCookie.checkCSRF(request, token: token)
+            try database.revokeToken(token, actor: principal.name)
+            return Response(status: .noContent, headers: [.setCookie: SessionCookie.clearing(request)])
         }
         // Signing out revokes the token presented, so a copy left in a browser or a log is useless.
         router.delete("auth/token") { request, _ in
-            let token = try BearerAuthMiddleware.bearerToken(request)
+            let token = try BearerAuthMiddleware.presentedToken(request)
             guard let principal = try database.principal(forToken: token) else {
                 throw Problem.unauthorized("the bearer token is unknown, expired or revoked")
             }
             try database.revokeToken(token, actor: principal.name)
             return Response(status: .noContent)
         }
+    }
+
+    /// Checks a name and password (throttled, bcrypt off the request threads) and issues a sign-in token.
+    private func signIn(_ request: Request, _ context: AppRequestContext) async throws -> (Principal, String) {
+        let login = try await JSONBody.decode(Login.self, from: request, allowedFields: ["name", "password", "label"])
+        let name = login.name.lowercased(), address = context.clientAddress ?? "unknown"
+        if let wait = throttle.withLock({ $0.retryAfter(name: name, address: address, now: Date()) }) {
+            throw Problem(status: .tooManyRequests, code: "too-many-attempts", detail: "too many failed sign-ins; try again in \(wait) s")
+                .withHeader(.retryAfter, String(wait))
+        }
+        // bcrypt takes a quarter of a second: it runs off the request threads, a few at a time.
+        guard let principal = try await database.verifyPasswordInBackground(name: login.name, password: login.password) else {
+            throttle.withLock { $0.recordFailure(name: name, address: address, now: Date()) }
+            throw Problem.unauthorized("the name or password is wrong")
+        }
+        throttle.withLock { $0.recordSuccess(name: name, address: address) }
+        let label = String((login.label ?? "login").prefix(100))
+        let token = try database.issueToken(forUser: principal.name, label: label, actor: principal.name, lifetime: signInLifetime)
+        return (principal, token)
     }
 }

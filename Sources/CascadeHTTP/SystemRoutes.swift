@@ -27,20 +27,17 @@ struct SystemRoutes {
         router.get("openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
         }
-        registerPlayer(on: router)
-        router.get("/") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "text/html; charset=utf-8", .contentSecurityPolicy: "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"],
-                body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.index_html))
-            )
-        }
+        registerPages(on: router)
     }
 
-    /// The player page and its assets: no inline script, everything from Cascade itself.
-    private func registerPlayer(on router: Router<AppRequestContext>) {
-        let policy = "default-src 'self'; media-src 'self' blob:; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    /// The home page, the player page and their assets: no inline script or style, everything from
+    /// Cascade itself.
+    private func registerPages(on router: Router<AppRequestContext>) {
+        let policy = "default-src 'self'; media-src 'self' blob:; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         let assets: [(String, String, [UInt8])] = [
+            ("/", "text/html; charset=utf-8", PackageResources.index_html),
+            ("assets/app.css", "text/css; charset=utf-8", PackageResources.app_css),
+            ("assets/app.js", "text/javascript; charset=utf-8", PackageResources.app_js),
             ("watch", "text/html; charset=utf-8", PackageResources.watch_html),
             ("assets/watch.css", "text/css; charset=utf-8", PackageResources.watch_css),
             ("assets/player.js", "text/javascript; charset=utf-8", PackageResources.player_js),

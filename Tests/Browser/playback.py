@@ -1,18 +1,21 @@
-"""Plays a meeting in Cascade's player in Debian's chromium (driven by Playwright) and reports, as
-JSON on standard output, what the <video> element did: whether currentTime passed a part boundary
-and a gap without stalling, and where a click on an agenda chapter landed.
+"""Signs in to Cascade in Debian's chromium (driven by Playwright), finds a meeting from the home
+page, plays it in Cascade's player and signs out. Reports, as JSON on standard output, what the
+<video> element did (whether currentTime passed a part boundary and a gap without stalling, where a
+click on an agenda chapter landed) and what became of the session cookie.
 
-Usage: playback.py BASE_URL TOKEN MEETING_ID BOUNDARY_SECONDS GAP_START GAP_END SCREENSHOT_DIR SEARCH_WORDS
+Usage: playback.py BASE_URL USER PASSWORD MEETING_ID BOUNDARY_SECONDS GAP_START GAP_END SCREENSHOT_DIR SEARCH_WORDS
 """
 import json
 import sys
 import time
+import urllib.error
+import urllib.request
 
 from playwright.sync_api import sync_playwright
 
-base, token, meeting = sys.argv[1], sys.argv[2], sys.argv[3]
-boundary, gap_start, gap_end = float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
-screenshots, search = sys.argv[7], sys.argv[8]
+base, user, password, meeting = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+boundary, gap_start, gap_end = float(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7])
+screenshots, search = sys.argv[8], sys.argv[9]
 report = {}
 
 
@@ -26,6 +29,15 @@ def wait_until(page, expression, timeout):
     return False
 
 
+def status_with_cookie(value):
+    """What the server answers GET /api/v1/me with this session cookie, from outside the browser."""
+    request = urllib.request.Request(f"{base}/api/v1/me", headers={"Cookie": f"cascade_session={value}"})
+    try:
+        return urllib.request.urlopen(request).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def play_through(page, at, past, timeout=60):
     """Seeks to `at`, plays, and waits until the playhead is past `past`; records the furthest point."""
     page.evaluate(f"(() => {{ const v = document.getElementById('player'); v.currentTime = {at}; v.play(); }})()")
@@ -36,12 +48,21 @@ def play_through(page, at, past, timeout=60):
 with sync_playwright() as playwright:
     browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                          args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"])
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.add_init_script(f"sessionStorage.setItem('cascade.token', {json.dumps(token)})")
-    # From the home page: search without diacritics, then follow the result's play link.
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    # Sign in on the home page: the session is a cookie scripts cannot read.
     page.goto(f"{base}/")
+    page.fill("#name", user)
+    page.fill("#password", password)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector("#archive-section:not([hidden])", timeout=30000)
+    session = [c for c in context.cookies() if c["name"] == "cascade_session"]
+    report["cookie"] = {"httpOnly": session[0]["httpOnly"], "sameSite": session[0]["sameSite"], "expires": session[0]["expires"]} if session else None
+    report["scriptSeesCookie"] = "cascade_session" in page.evaluate("document.cookie")
+    # Search without diacritics, then follow the result's play link.
     page.fill("#search-words", search)
     page.click("#search-form button[type=submit]")
     page.wait_for_selector(f"#search-results a[href='/watch?meeting={meeting}']", timeout=30000)
@@ -64,6 +85,14 @@ with sync_playwright() as playwright:
     report["chapters"] = page.eval_on_selector_all("#chapters button", "buttons => buttons.map(b => b.textContent)")
     report["errors"] = errors + ([] if page.evaluate("document.getElementById('player').error === null") else ["media error"])
     page.screenshot(path=f"{screenshots}/watch-chapter.png", full_page=True)
+    # Sign out on the home page: the cookie's session must be dead on the server, not only forgotten.
+    value = session[0]["value"] if session else ""
+    report["beforeSignOut"] = status_with_cookie(value)
+    page.goto(f"{base}/")
+    page.click("#logout")
+    page.wait_for_selector("#login:not([hidden])", timeout=30000)
+    report["afterSignOut"] = status_with_cookie(value)
+    report["cookieLeft"] = any(c["name"] == "cascade_session" for c in context.cookies())
     browser.close()
 
 print(json.dumps(report))

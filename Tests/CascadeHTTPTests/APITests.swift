@@ -213,7 +213,7 @@ import Yams
                     #expect(result.status < 500)
                 }
             }
-            let served = ["/healthz", "/openapi.yaml", "/", "/watch", "/assets/watch.css", "/assets/player.js", "/api/v1/search",
+            let served = ["/healthz", "/openapi.yaml", "/", "/assets/app.css", "/assets/app.js", "/auth/session", "/watch", "/assets/watch.css", "/assets/player.js", "/api/v1/search",
                           "/api/v1/meetings/{id}/minutes", "/api/v1/meetings/{id}/minutes/versions", "/api/v1/meetings/{id}/minutes/versions/{version}",
                           "/api/v1/meetings/{id}/minutes/final", "/api/v1/meetings/{id}/minutes/items/{item}/mark", "/api/v1/meetings/{id}/media",
                           "/api/v1/meetings/{id}/media.m3u8", "/api/v1/meetings/{id}/media.mp4", "/api/v1/meetings/{id}/attachments",

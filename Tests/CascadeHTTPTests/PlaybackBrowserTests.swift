@@ -4,8 +4,8 @@ import CascadeTestSupport
 import Foundation
 import Testing
 
-/// Cascade's player in Debian's chromium, reached from the home page's search typed without
-/// diacritics: a meeting recorded in two recordings (two parts, a gap, one
+/// Cascade in Debian's chromium: signed in by the home page's form (a session cookie), the player
+/// reached from the search typed without diacritics, signed out at the end. A meeting recorded in two recordings (two parts, a gap, one
 /// more part) plays across the part boundary and over the gap, and a chapter click lands on its item.
 @Suite(.serialized) struct PlaybackBrowserTests {
     @Test("the player passes a part boundary and a gap without stalling; a chapter lands within a second")
@@ -33,7 +33,7 @@ import Testing
             let output = TestPaths.packageRoot.appendingPathComponent(".build/test-output").path
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
             let script = TestPaths.packageRoot.appendingPathComponent("Tests/Browser/playback.py").path
-            let run = try Command.run(python, [script, client.baseURL, viewer, meeting, "\(boundary)", "\(gapStart)", "\(gapEnd)", output, "hoi nghi truc tuyen toan tinh"],
+            let run = try Command.run(python, [script, client.baseURL, "cb", "a long test password", meeting, "\(boundary)", "\(gapStart)", "\(gapEnd)", output, "hoi nghi truc tuyen toan tinh"],
                                   timeout: .seconds(240))
             #expect(run.status == 0, "\(run.errorOutput)")
             let report = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any], "\(run.output) \(run.errorOutput)")
@@ -48,6 +48,13 @@ import Testing
             #expect(abs(landed - 19.5) < 1, "the chapter click landed at \(landed) s")
             #expect(chapter["plays"] as? Bool == true)
             #expect((report["errors"] as? [Any])?.isEmpty == true, "\(report)")
+            // The sign-in is an HttpOnly, SameSite=Strict, expiring cookie; signing out ends it on the server.
+            let cookie = try #require(report["cookie"] as? [String: Any], "\(report)")
+            #expect(cookie["httpOnly"] as? Bool == true && cookie["sameSite"] as? String == "Strict")
+            #expect((cookie["expires"] as? Double ?? -1) > Date().timeIntervalSince1970, "the cookie expires")
+            #expect(report["scriptSeesCookie"] as? Bool == false)
+            #expect(report["beforeSignOut"] as? Int == 200 && report["afterSignOut"] as? Int == 401, "\(report)")
+            #expect(report["cookieLeft"] as? Bool == false)
         }
     }
 }

@@ -1,0 +1,59 @@
+import CascadeCore
+import CascadeStore
+import CascadeTestSupport
+import Foundation
+import Testing
+
+/// The web application's sign-in: an HttpOnly, SameSite=Strict, expiring cookie; writes need the
+/// session's CSRF token; signing out revokes the session on the server; pages carry a CSP without
+/// inline script.
+@Suite(.serialized) struct SessionCookieTests {
+    static func header(_ result: HTTPResult, _ name: String) -> String? {
+        result.headers.first { $0.key.lowercased() == name.lowercased() }?.value
+    }
+
+    @Test func aSessionCookieSignsInAndWritesNeedItsCSRFToken() async throws {
+        try await withInProcessServer { client, database, _ in
+            _ = try APITests.token(database, "vp", .secretariat)
+            let wrong = try await client.send("POST", "/auth/session", json: #"{"name":"vp","password":"not the password"}"#)
+            #expect(wrong.status == 401 && Self.header(wrong, "Set-Cookie") == nil)
+            let signedIn = try await client.send("POST", "/auth/session", json: #"{"name":"vp","password":"a long test password"}"#)
+            #expect(signedIn.status == 201, "\(signedIn.text)")
+            let setCookie = try #require(Self.header(signedIn, "Set-Cookie"))
+            for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"] { #expect(setCookie.contains(attribute), "\(setCookie)") }
+            #expect(signedIn.json["token"] == nil, "the token is only in the cookie")
+            let csrf = try #require(signedIn.json["csrfToken"] as? String)
+            let session = String(try #require(setCookie.split(separator: ";").first))
+            let cookie = ["Cookie": session]
+
+            #expect(try await client.send("GET", "/api/v1/me", headers: cookie).json["name"] as? String == "vp")
+            #expect(try await client.send("GET", "/auth/session", headers: cookie).json["csrfToken"] as? String == csrf)
+            let booking = #"{"title":"Họp thử","organiserUnitId":"dak-nong","start":"2031-06-02T08:00","end":"2031-06-02T09:00","halls":["hall-cu-jut"]}"#
+            let forged = try await client.send("POST", "/api/v1/meetings", json: booking, headers: cookie)
+            #expect(forged.status == 403 && forged.json["code"] as? String == "csrf", "a write without the CSRF token is refused: \(forged.text)")
+            let wrongToken = try await client.send("POST", "/api/v1/meetings", json: booking, headers: cookie.merging(["X-CSRF-Token": String(repeating: "0", count: 64)]) { $1 })
+            #expect(wrongToken.status == 403)
+            #expect(try await client.send("GET", "/api/v1/meetings/m1", headers: cookie).status == 404, "nothing was booked by the refused writes")
+            let booked = try await client.send("POST", "/api/v1/meetings", json: booking, headers: cookie.merging(["X-CSRF-Token": csrf]) { $1 })
+            #expect(booked.status == 201, "\(booked.text)")
+
+            // Signing out needs the CSRF token too, revokes the session and clears the cookie.
+            #expect(try await client.send("DELETE", "/auth/session", headers: cookie).status == 403)
+            let signedOut = try await client.send("DELETE", "/auth/session", headers: cookie.merging(["X-CSRF-Token": csrf]) { $1 })
+            #expect(signedOut.status == 204 && Self.header(signedOut, "Set-Cookie")?.contains("Max-Age=0") == true)
+            #expect(try await client.send("GET", "/api/v1/me", headers: cookie).status == 401, "the session is dead on the server")
+            let ended = try await client.send("GET", "/auth/session", headers: cookie)
+            #expect(ended.status == 200 && ended.json["user"] is NSNull && ended.json["csrfToken"] is NSNull, "\(ended.text)")
+        }
+    }
+
+    @Test("pages are served with a Content-Security-Policy that allows no inline script or style", arguments: ["/", "/watch"])
+    func pagesForbidInlineScript(_ path: String) async throws {
+        try await withInProcessServer { client, _, _ in
+            let page = try await client.send("GET", path)
+            let policy = try #require(Self.header(page, "Content-Security-Policy"))
+            #expect(policy.contains("default-src 'self'") && !policy.contains("unsafe-inline") && policy.contains("frame-ancestors 'none'"), "\(policy)")
+            #expect(!page.text.contains("<script>") && !page.text.contains("<style>") && !page.text.contains("style=\""), "no inline script or style")
+        }
+    }
+}
