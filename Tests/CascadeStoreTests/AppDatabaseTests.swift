@@ -96,11 +96,11 @@ import Testing
     }
 
     @Test(arguments: [
-        ("Bad Name", "a long password 1", StoreError.Code.invalid),
-        ("ok-name", "short", StoreError.Code.invalid),
-        ("dup", "a long password 1", StoreError.Code.conflict),
+        ("Bad Name", "a long password 1", StoreErrorCode.invalid),
+        ("ok-name", "short", StoreErrorCode.invalid),
+        ("dup", "a long password 1", StoreErrorCode.conflict),
     ])
-    func badUsersAreRefused(_ name: String, _ password: String, _ code: StoreError.Code) throws {
+    func badUsersAreRefused(_ name: String, _ password: String, _ code: StoreErrorCode) throws {
         try Self.withDatabase { database, _ in
             try database.createUser(name: "dup", role: .viewer, unitId: nil, password: "a long password 1", actor: "test")
             #expect { try database.createUser(name: name, role: .viewer, unitId: nil, password: password, actor: "test") } throws: { error in
