@@ -51,9 +51,11 @@ struct SessionRoutes {
             return try JSONResponse.make(IssuedToken(token: token, user: principal), status: .created)
         }
         router.post("auth/session") { request, context in
+            try SessionCookie.checkSameSite(request)
             let (principal, token) = try await signIn(request, context)
             var response = try JSONResponse.make(Session(user: principal, csrfToken: SessionCookie.csrfToken(for: token)), status: .created)
             response.headers[.setCookie] = SessionCookie.setting(token, lifetime: signInLifetime, request: request)
+            response.headers[.cacheControl] = "no-store"
             return response
         }
         // A page loaded again learns from here whether it is signed in (user null when not), and its CSRF token.
@@ -61,7 +63,9 @@ struct SessionRoutes {
             guard let token = SessionCookie.token(in: request), let principal = try database.principal(forToken: token) else {
                 return try JSONResponse.make(Session(user: nil, csrfToken: nil))
             }
-            return try JSONResponse.make(Session(user: principal, csrfToken: SessionCookie.csrfToken(for: token)))
+            var response = try JSONResponse.make(Session(user: principal, csrfToken: SessionCookie.csrfToken(for: token)))
+            response.headers[.cacheControl] = "no-store"
+            return response
         }
         // Signing out ends the session on the server: the cookie's token is revoked, not only forgotten.
         router.delete("auth/session") { request, _ in
@@ -74,7 +78,10 @@ struct SessionRoutes {
         }
         // Signing out revokes the token presented, so a copy left in a browser or a log is useless.
         router.delete("auth/token") { request, _ in
-            let token = try BearerAuthMiddleware.presentedToken(request)
+            // Bearer only: the session cookie signs out through DELETE /auth/session, with its CSRF token.
+            guard case .bearer(let token) = try BearerAuthMiddleware.credential(request) else {
+                throw Problem.unauthorized("send a bearer token: Authorization: Bearer <token>")
+            }
             guard let principal = try database.principal(forToken: token) else {
                 throw Problem.unauthorized("the bearer token is unknown, expired or revoked")
             }

@@ -27,6 +27,18 @@ import Testing
             let cookie = ["Cookie": session]
 
             #expect(try await client.send("GET", "/api/v1/me", headers: cookie).json["name"] as? String == "vp")
+            #expect(Self.header(signedIn, "Cache-Control") == "no-store")
+            // Two session cookies (one planted by a neighbouring site) sign nobody in; another site cannot sign in.
+            // (curl, which sends the header as written; URLSession folds cookies of one name into one)
+            let doubled = try Command.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Cookie: \(session); cascade_session=planted",
+                                                   "\(client.baseURL)/api/v1/me"])
+            #expect(doubled.output == "401", "\(doubled.output)")
+            let single = try Command.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Cookie: \(session)", "\(client.baseURL)/api/v1/me"])
+            #expect(single.output == "200")
+            let crossSite = try await client.send("POST", "/auth/session", json: #"{"name":"vp","password":"a long test password"}"#,
+                                                  headers: ["Sec-Fetch-Site": "cross-site"])
+            #expect(crossSite.status == 403 && Self.header(crossSite, "Set-Cookie") == nil)
+            #expect(try await client.send("DELETE", "/auth/token", headers: cookie).status == 401, "the cookie signs out only with its CSRF token")
             #expect(try await client.send("GET", "/auth/session", headers: cookie).json["csrfToken"] as? String == csrf)
             let booking = #"{"title":"Họp thử","organiserUnitId":"dak-nong","start":"2031-06-02T08:00","end":"2031-06-02T09:00","halls":["hall-cu-jut"]}"#
             let forged = try await client.send("POST", "/api/v1/meetings", json: booking, headers: cookie)

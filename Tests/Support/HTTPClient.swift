@@ -35,6 +35,8 @@ public struct HTTPClient: Sendable {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = method
         request.timeoutInterval = 60
+        // Each request carries exactly the cookies a test gives it: no cookie jar shared between servers.
+        request.httpShouldHandleCookies = false
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let json {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -31,7 +31,7 @@ async function start() {
     statusLine.textContent = "Thiếu mã cuộc họp (?meeting=m1).";
     return;
   }
-  const response = await fetch(`/api/v1/meetings/${meetingId}/media`);
+  const response = await fetch(`/api/v1/meetings/${encodeURIComponent(meetingId)}/media`);
   if (response.status === 401) { statusLine.textContent = "Hãy đăng nhập trước (trang chủ)."; return; }
   if (!response.ok) { statusLine.textContent = (await response.json()).detail || `HTTP ${response.status}`; return; }
   const map = await response.json();
@@ -154,7 +154,7 @@ function showGaps(gaps) {
 async function downloadWhole() {
   // Fetched and handed to the browser as a file, so that a failure shows here rather than as a broken download.
   statusLine.textContent = "Đang tải xuống…";
-  const response = await fetch(`/api/v1/meetings/${meetingId}/media.mp4`);
+  const response = await fetch(`/api/v1/meetings/${encodeURIComponent(meetingId)}/media.mp4`);
   if (!response.ok) { statusLine.textContent = `Không tải được: HTTP ${response.status}`; return; }
   const name = decodeURIComponent((response.headers.get("Content-Disposition") || "").split("''")[1] || "meeting.mp4");
   const link = document.createElement("a");
