@@ -129,19 +129,8 @@ public struct MP4FragmentIndex: Sendable, Hashable {
         var pending: MP4Fragment?
         var sawMovie = false
         while offset + 8 <= size {
-            guard let header = MP4Inspector.read(file, at: offset, count: 16), header.count >= 8 else { break }
-            var boxSize = Int64(header.uint32(at: 0))
-            var headerSize: Int64 = 8
-            if boxSize == 1 {
-                guard header.count >= 16 else { break }
-                guard let wide = Int64(exactly: header.uint64(at: 8)) else { break }
-                boxSize = wide
-                headerSize = 16
-            } else if boxSize == 0 {
-                boxSize = size - offset
-            }
-            guard boxSize >= headerSize, boxSize <= size - offset else { break }  // cut short: stop here
-            switch header.fourCC(at: 4) {
+            guard let (type, boxSize, headerSize) = MP4Inspector.boxHeader(file, at: offset, fileSize: size) else { break }  // cut short: stop here
+            switch type {
             case "moov":
                 guard let body = MP4Inspector.read(file, at: offset + headerSize, count: Int(boxSize - headerSize)) else { break }
                 (index.movieTimescale, index.tracks) = parseMovie(body)

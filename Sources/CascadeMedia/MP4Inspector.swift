@@ -42,19 +42,7 @@ public enum MP4Inspector {
         var offset: Int64 = 0
         var sawMovie = false
         while offset + 8 <= size {
-            guard let header = read(file, at: offset, count: 16), header.count >= 8 else { break }
-            var boxSize = Int64(header.uint32(at: 0))
-            let type = header.fourCC(at: 4)
-            var headerSize: Int64 = 8
-            if boxSize == 1 {
-                guard header.count >= 16 else { break }
-                guard let wide = Int64(exactly: header.uint64(at: 8)) else { break }
-                boxSize = wide
-                headerSize = 16
-            } else if boxSize == 0 {
-                boxSize = size - offset
-            }
-            guard boxSize >= headerSize, boxSize <= size - offset else { break }  // cut short: stop here
+            guard let (type, boxSize, headerSize) = boxHeader(file, at: offset, fileSize: size) else { break }  // cut short: stop here
             switch type {
             case "moov":
                 guard let body = read(file, at: offset + headerSize, count: Int(boxSize - headerSize)) else { break }
@@ -205,6 +193,23 @@ public enum MP4Inspector {
             offset += size
         }
         return result
+    }
+
+    /// The box starting at `offset`: its type, whole size and header size; `nil` when its header is
+    /// malformed or the box runs past the end of the file (a part cut short).
+    static func boxHeader(_ file: FileHandle, at offset: Int64, fileSize size: Int64) -> (type: String, size: Int64, headerSize: Int64)? {
+        guard let header = read(file, at: offset, count: 16), header.count >= 8 else { return nil }
+        var boxSize = Int64(header.uint32(at: 0))
+        var headerSize: Int64 = 8
+        if boxSize == 1 {
+            guard header.count >= 16, let wide = Int64(exactly: header.uint64(at: 8)) else { return nil }
+            boxSize = wide
+            headerSize = 16
+        } else if boxSize == 0 {
+            boxSize = size - offset
+        }
+        guard boxSize >= headerSize, boxSize <= size - offset else { return nil }
+        return (header.fourCC(at: 4), boxSize, headerSize)
     }
 
     /// `count` bytes at `offset` (fewer at the end of the file), with one `pread`: indexing a part reads
