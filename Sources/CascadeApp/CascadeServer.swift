@@ -130,6 +130,7 @@ public enum CascadeServer {
         dependencies.confidentialMediaRoles = configuration.archive.confidentialMediaRoles
         dependencies.attachmentMaximumBytes = configuration.archive.attachmentMaximumBytes
         dependencies.attachmentsDirectory = (configuration.dataDirectory as NSString).appendingPathComponent("attachments")
+        dependencies.dataDirectory = configuration.dataDirectory
         var services: [any Service] = [supervisor, recordings, relays, keeper]
         if configuration.scheduler.isEnabled {
             let scheduler = makeScheduler(configuration, database: database, relays: relays, recordings: recordings, logger: logger)

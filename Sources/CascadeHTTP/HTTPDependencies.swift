@@ -44,6 +44,8 @@ public struct HTTPDependencies: Sendable {
     let partAudit = PartAuditThrottle()
     /// The roles that may play and download a confidential meeting's media and attachments.
     public var confidentialMediaRoles: Set<Role> = [.admin, .secretariat]
+    /// The data directory (database, recordings): its disk's free space is part of the health report.
+    public var dataDirectory: String?
     /// How long a sign-in token lasts.
     public var signInLifetime = AppDatabase.signInTokenLifetime
 

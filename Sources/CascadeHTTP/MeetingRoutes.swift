@@ -9,6 +9,7 @@ struct MeetingRoutes {
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.post("meetings") { request, context in try await book(request, context) }
+        group.post("meetings/check") { request, context in try await check(request, context) }
         group.get("meetings") { request, context in try await list(request, context) }
         group.get("meetings/:id") { _, context in
             let principal = try context.requirePrincipal()
@@ -29,8 +30,17 @@ struct MeetingRoutes {
 
     // MARK: - Handlers
 
-    private func book(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
+    /// A booking request read and checked against the rules (not yet against other bookings).
+    private struct BookingRequest: Sendable {
+        var details: MeetingDetails
+        var hallIds: [String]
+        var start: Date
+        var end: Date
+        var zone: TimeZone
+        var recurrence: RecurrenceBody?
+    }
+
+    private func bookingRequest(_ request: Request, _ principal: Principal) async throws -> BookingRequest {
         try dependencies.authorize(principal, .manageMeetings)
         let body = try await JSONBody.decode(MeetingBody.self, from: request, allowedFields: MeetingBody.creationFields)
         let zone = try body.timeZone(default: dependencies.zone)
@@ -43,9 +53,16 @@ struct MeetingRoutes {
         let hallIds = try rules.validate(details, tree: dependencies.policy.tree, policy: dependencies.policy, principal: principal)
         try checkOrigin(of: details, hallIds: hallIds, principal: principal)
         try rules.validate(start: start, end: end, now: Date())
+        return BookingRequest(details: details, hallIds: hallIds, start: start, end: end, zone: zone, recurrence: body.recurrence)
+    }
+
+    private func book(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let booking = try await bookingRequest(request, principal)
+        let (details, hallIds, start, end, zone) = (booking.details, booking.hallIds, booking.start, booking.end, booking.zone)
         let context = dependencies.bookingContext(zone: zone)
         do {
-            if let recurrence = body.recurrence {
+            if let recurrence = booking.recurrence {
                 let (firstDate, startTime) = Zone(zone).local(start)
                 let rule = try recurrence.rule(startingOn: firstDate)
                 let minutes = Int(end.timeIntervalSince(start) / 60)
@@ -64,6 +81,29 @@ struct MeetingRoutes {
         } catch let refusal as BookingRefusal {
             throw Problem.refused(refusal, zone: zone)
         }
+    }
+
+    /// The booking form's check as the secretariat types: the same body as a booking, nothing written;
+    /// 200 with the conflicts and suggested free slots (both empty when the slot is free), or the
+    /// problem a booking would get for bad input.
+    private func check(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let booking = try await bookingRequest(request, principal)
+        let (details, hallIds, start, end, zone) = (booking.details, booking.hallIds, booking.start, booking.end, booking.zone)
+        let context = dependencies.bookingContext(zone: zone)
+        let refusal: BookingRefusal?
+        if let recurrence = booking.recurrence {
+            let (firstDate, startTime) = Zone(zone).local(start)
+            let rule = try recurrence.rule(startingOn: firstDate)
+            let minutes = Int(end.timeIntervalSince(start) / 60)
+            refusal = try await dependencies.offloaded {
+                try $0.bookingRefusal(details, hallIds: hallIds, firstDate: firstDate, startTime: startTime,
+                                      durationMinutes: minutes, zone: zone, rule: rule, context: context)
+            }
+        } else {
+            refusal = try await dependencies.offloaded { try $0.bookingRefusal(details, hallIds: hallIds, start: start, end: end, context: context) }
+        }
+        return try JSONResponse.make(BookingCheckView(refusal, hallIds: hallIds, zone: zone))
     }
 
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {

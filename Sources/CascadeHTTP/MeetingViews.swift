@@ -105,6 +105,23 @@ struct SlotView: Codable, Equatable {
     var end: String
 }
 
+/// The answer of `POST /api/v1/meetings/check`: what a booking would run into, nothing written.
+struct BookingCheckView: Encodable {
+    /// Whether the booking would go through now.
+    var isFree: Bool
+    /// The halls the booking resolves to (its own and every hall of `hallsOfUnit`).
+    var hallIds: [String]
+    var conflicts: [ConflictView]
+    var suggestions: [SlotView]
+
+    init(_ refusal: BookingRefusal?, hallIds: [String], zone: TimeZone) {
+        isFree = refusal == nil
+        self.hallIds = hallIds
+        conflicts = refusal?.conflicts.map { ConflictView($0, zone: zone) } ?? []
+        suggestions = refusal?.suggestions.map { SlotView(start: TimeInput.format($0.start, zone: zone), end: TimeInput.format($0.end, zone: zone)) } ?? []
+    }
+}
+
 extension Problem {
     /// 409 with every conflict and the suggested slots.
     static func refused(_ refusal: BookingRefusal, zone: TimeZone) -> Problem {
@@ -114,7 +131,7 @@ extension Problem {
             detail: "the booking conflicts \(count == 1 ? "once" : "\(count) times"): " + refusal.conflicts.prefix(3).map(\.reason).joined(separator: "; ")
         )
         problem.conflicts = refusal.conflicts.map { ConflictView($0, zone: zone) }
-        problem.suggestions = refusal.suggestions.map { SlotView(start: TimeInput.format($0.start, zone: zone), end: TimeInput.format($0.end, zone: zone)) }
+        problem.suggestions = BookingCheckView(refusal, hallIds: [], zone: zone).suggestions
         return problem
     }
 

@@ -12,6 +12,7 @@ struct RelayRoutes {
 
     struct NewRelay: Decodable {
         var source: String?
+        var feed: String?
         var halls: [String]?
         var meetingId: String?
         var title: String?
@@ -87,8 +88,18 @@ struct RelayRoutes {
         group.post("relays") { request, context in
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .operateMedia)
-            let body = try await JSONBody.decode(NewRelay.self, from: request, allowedFields: ["source", "halls", "meetingId", "title", "port", "passThrough"])
-            guard let source = body.source else { throw Problem.badRequest("field \"source\" is required", field: "source") }
+            let body = try await JSONBody.decode(NewRelay.self, from: request, allowedFields: ["source", "feed", "halls", "meetingId", "title", "port", "passThrough"])
+            // A configured feed is named by its id: its address (and any secret in it) stays on the server.
+            var passThrough = body.passThrough ?? false
+            let source: String
+            switch (body.source, body.feed) {
+            case (let uri?, nil): source = uri
+            case (nil, let feedId?):
+                guard let feed = dependencies.feeds.feeds[feedId], feed.hallId == nil else { throw Problem.unprocessable("no feed \(feedId)", field: "feed") }
+                source = feed.uri
+                passThrough = body.passThrough ?? feed.isPassThrough
+            default: throw Problem.badRequest("give either \"source\" (a URI) or \"feed\" (a configured feed's id)", field: "source")
+            }
             guard let hallIds = body.halls, !hallIds.isEmpty else { throw Problem.badRequest("field \"halls\" needs at least one hall id", field: "halls") }
             for hallId in hallIds { try authorizeHall(hallId, principal) }
             var title = body.title ?? "Hội nghị trực tuyến"
@@ -102,7 +113,7 @@ struct RelayRoutes {
                 if body.title == nil { title = meeting.details.title }
             }
             let started: (id: Int64, halls: [HallAccess])
-            started = try await service().start(source: source, hallIds: hallIds, meetingId: body.meetingId, title: title, port: body.port, passThrough: body.passThrough ?? false, actor: principal.name)
+            started = try await service().start(source: source, hallIds: hallIds, meetingId: body.meetingId, title: title, port: body.port, passThrough: passThrough, actor: principal.name)
             var response = try JSONResponse.make(try await view(started.id, for: principal), status: .created)
             response.headers[.location] = "/api/v1/relays/rl\(started.id)"
             return response

@@ -8,6 +8,7 @@ public func makeRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCon
     SessionRoutes(database: dependencies.database, signInLifetime: dependencies.signInLifetime).register(on: router)
     let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(database: dependencies.database))
     TopologyRoutes(dependencies: dependencies).register(on: api)
+    SiteRoutes(dependencies: dependencies).register(on: api)
     UserRoutes(dependencies: dependencies).register(on: api)
     CredentialRoutes(dependencies: dependencies).register(on: api)
     WorkerRoutes(dependencies: dependencies).register(on: api)

@@ -14,6 +14,12 @@ struct SystemRoutes {
         var database: DatabaseHealth
         var gstreamer: GStreamerHealth
         var workers: Int
+        var disk: DiskHealth?
+    }
+
+    struct DiskHealth: Codable {
+        var freeBytes: Int64
+        var totalBytes: Int64
     }
 
     struct GStreamerHealth: Codable {
@@ -34,13 +40,29 @@ struct SystemRoutes {
     /// Cascade itself.
     private func registerPages(on router: Router<AppRequestContext>) {
         let policy = "default-src 'self'; media-src 'self' blob:; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        let html = "text/html; charset=utf-8", script = "text/javascript; charset=utf-8", style = "text/css; charset=utf-8"
+        // The web application: one page, its style, and one JavaScript module per screen.
         let assets: [(String, String, [UInt8])] = [
-            ("/", "text/html; charset=utf-8", PackageResources.index_html),
-            ("assets/app.css", "text/css; charset=utf-8", PackageResources.app_css),
-            ("assets/app.js", "text/javascript; charset=utf-8", PackageResources.app_js),
-            ("watch", "text/html; charset=utf-8", PackageResources.watch_html),
-            ("assets/watch.css", "text/css; charset=utf-8", PackageResources.watch_css),
-            ("assets/player.js", "text/javascript; charset=utf-8", PackageResources.player_js),
+            ("/", html, PackageResources.index_html),
+            ("assets/app.css", style, PackageResources.app_css),
+            ("assets/app.js", script, PackageResources.app_js),
+            ("assets/api.js", script, PackageResources.api_js),
+            ("assets/ui.js", script, PackageResources.ui_js),
+            ("assets/strings.js", script, PackageResources.strings_js),
+            ("assets/strings-vi.js", script, PackageResources.strings_vi_js),
+            ("assets/strings-en.js", script, PackageResources.strings_en_js),
+            ("assets/calendar.js", script, PackageResources.calendar_js),
+            ("assets/booking.js", script, PackageResources.booking_js),
+            ("assets/meeting.js", script, PackageResources.meeting_js),
+            ("assets/rollcall.js", script, PackageResources.rollcall_js),
+            ("assets/minutes.js", script, PackageResources.minutes_js),
+            ("assets/console.js", script, PackageResources.console_js),
+            ("assets/archive.js", script, PackageResources.archive_js),
+            ("assets/admin.js", script, PackageResources.admin_js),
+            ("assets/player.js", script, PackageResources.player_js),
+            ("watch", html, PackageResources.watch_html),
+            ("assets/watch.css", style, PackageResources.watch_css),
+            ("assets/watch.js", script, PackageResources.watch_js),
         ]
         for (path, type, bytes) in assets {
             router.get(RouterPath(stringLiteral: path)) { _, _ in
@@ -49,6 +71,14 @@ struct SystemRoutes {
                          body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
             }
         }
+    }
+
+    /// Free and total bytes of the file system holding `directory`.
+    static func disk(_ directory: String) -> DiskHealth? {
+        guard let attributes = try? FileManager.default.attributesOfFileSystem(forPath: directory),
+              let free = (attributes[.systemFreeSize] as? NSNumber)?.int64Value,
+              let total = (attributes[.systemSize] as? NSNumber)?.int64Value else { return nil }
+        return DiskHealth(freeBytes: free, totalBytes: total)
     }
 
     private func health() async throws -> Response {
@@ -63,7 +93,8 @@ struct SystemRoutes {
             problems: problems,
             database: database,
             gstreamer: GStreamerHealth(version: GStreamer.version, requiredElements: dependencies.requiredElements, missingElements: missing),
-            workers: workers
+            workers: workers,
+            disk: dependencies.dataDirectory.flatMap(Self.disk)
         )
         return try JSONResponse.make(body, status: problems.isEmpty ? .ok : .serviceUnavailable)
     }

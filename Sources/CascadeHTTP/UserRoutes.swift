@@ -60,7 +60,12 @@ struct UserRoutes {
                 guard let id = Int64(text) else { throw Problem.badRequest("before must be an audit entry id", field: "before") }
                 return id
             }
-            return try JSONResponse.make(try await dependencies.offloaded { try $0.auditEntries(limit: limit, beforeId: before) })
+            let actor = query.get("actor").flatMap { $0.isEmpty ? nil : $0 }
+            let action = query.get("action").flatMap { $0.isEmpty ? nil : $0 }
+            let target = query.get("target").flatMap { $0.isEmpty ? nil : $0 }
+            return try JSONResponse.make(try await dependencies.offloaded {
+                try $0.auditEntries(limit: limit, beforeId: before, actor: actor, action: action, target: target)
+            })
         }
     }
 }

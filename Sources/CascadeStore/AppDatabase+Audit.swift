@@ -25,14 +25,29 @@ extension AppDatabase {
     }
 
     /// The newest entries first, at most `limit`, older than `beforeId` when given.
-    public func auditEntries(limit: Int, beforeId: Int64? = nil) throws(StoreError) -> [AuditEntry] {
+    /// `actor` and `target` match exactly; `action` matches an action or its family (`meeting` finds
+    /// `meeting.booked`, `meeting.live`, …).
+    public func auditEntries(limit: Int, beforeId: Int64? = nil, actor: String? = nil, action: String? = nil, target: String? = nil) throws(StoreError) -> [AuditEntry] {
         try read { db in
             var request = AuditEntryRecord.order(AuditEntryRecord.Columns.id.desc).limit(limit)
             if let beforeId { request = request.filter(AuditEntryRecord.Columns.id < beforeId) }
+            if let actor { request = request.filter(AuditEntryRecord.Columns.actor == actor) }
+            if let target { request = request.filter(AuditEntryRecord.Columns.target == target) }
+            if let action {
+                request = request.filter(AuditEntryRecord.Columns.action == action || AuditEntryRecord.Columns.action.like(Self.likePrefix(action + "."), escape: "\\"))
+            }
             return try request.fetchAll(db).map {
                 AuditEntry(id: $0.id ?? 0, at: $0.at, actor: $0.actor, action: $0.action, target: $0.target, details: $0.details)
             }
         }
+    }
+}
+
+extension AppDatabase {
+    /// A LIKE pattern matching text that starts with `prefix`, its `%`, `_` and `\\` taken literally.
+    static func likePrefix(_ prefix: String) -> String {
+        let escaped = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        return escaped + "%"
     }
 }
 

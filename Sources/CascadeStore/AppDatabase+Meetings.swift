@@ -77,6 +77,34 @@ extension AppDatabase {
         }
     }
 
+    /// What booking this meeting would run into, without booking it: `nil` when it is free, otherwise
+    /// the conflicts and suggestions ``bookMeeting(_:hallIds:start:end:actor:context:)`` would refuse with.
+    public func bookingRefusal(_ details: MeetingDetails, hallIds: [String], start: Date, end: Date, context: BookingContext) throws -> BookingRefusal? {
+        let draft = Meeting(id: "new", details: details, start: start, end: end, state: .booked, hallIds: hallIds)
+        return try refusal(of: [draft], context: context)
+    }
+
+    /// What booking this series would run into, without booking it (see ``bookingRefusal(_:hallIds:start:end:context:)``).
+    public func bookingRefusal(
+        _ details: MeetingDetails, hallIds: [String], firstDate: LocalDate, startTime: LocalTime, durationMinutes: Int,
+        zone: TimeZone, rule: Recurrence, context: BookingContext
+    ) throws -> BookingRefusal? {
+        let series = Series(id: 0, details: details, firstDate: firstDate, startTime: startTime, durationMinutes: durationMinutes,
+                            zone: zone, rule: rule, hallIds: hallIds)
+        return try refusal(of: checkedOccurrences(of: series, context: context), context: context)
+    }
+
+    private func refusal(of drafts: [Meeting], context: BookingContext) throws -> BookingRefusal? {
+        try writer.read { db in
+            do {
+                try refuseConflicts(of: drafts, in: db, context: context)
+                return nil
+            } catch let refusal as BookingRefusal {
+                return refusal
+            }
+        }
+    }
+
     /// The meeting or occurrence with this id.
     public func meeting(_ reference: MeetingReference) throws -> Meeting? {
         try writer.read { db in try Self.meeting(reference, db: db) }

@@ -90,6 +90,9 @@ struct AuditEntryRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "auditEntry"
     enum Columns {
         static let id = Column("id")
+        static let actor = Column("actor")
+        static let action = Column("action")
+        static let target = Column("target")
     }
 
     var id: Int64?

@@ -3,13 +3,11 @@
 // (GET /api/v1/meetings/{id}/media): each part's byte ranges, where it sits on the meeting's
 // timeline, and the gaps. Segments are fetched a little ahead of the playhead; at a gap, or at a
 // hole of a few milliseconds between two parts, the playhead jumps to where media resumes.
-const video = document.getElementById("player");
-const statusLine = document.getElementById("status");
-const meetingId = new URLSearchParams(location.search).get("meeting") || "";
+// Used by the meeting page of the web application and by the stand-alone page /watch.
+import { clock, t } from "./strings.js";
+
 const aheadSeconds = 30;
 const behindSeconds = 60;
-
-// The session cookie of the home page's sign-in goes with every request; the player only reads.
 
 async function fetchBytes(url, first, last) {
   const response = await fetch(url, { headers: { Range: `bytes=${first}-${last}` } });
@@ -21,32 +19,30 @@ function waitFor(target, name) {
   return new Promise((resolve) => target.addEventListener(name, resolve, { once: true }));
 }
 
-function clock(seconds) {
-  const s = Math.max(0, Math.floor(seconds));
-  return [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, "0")).join(":");
-}
-
-async function start() {
+/**
+ * Plays `meetingId` in `parts.video`, reporting in `parts.status` and `parts.position`, listing
+ * chapters and gaps in `parts.chapters` and `parts.gaps`. Resolves to the media map (or null) and
+ * a function that stops the player.
+ */
+export async function mountPlayer(meetingId, parts) {
+  const { video, status: statusLine } = parts;
+  let timer = null;
+  const stop = () => { clearInterval(timer); video.removeAttribute("src"); video.load(); };
   if (!/^(m\d+|s\d+-\d{4}-\d{2}-\d{2})$/.test(meetingId)) {
-    statusLine.textContent = "Thiếu mã cuộc họp (?meeting=m1).";
-    return;
+    statusLine.textContent = t("player.noMeeting");
+    return { map: null, stop };
   }
   const response = await fetch(`/api/v1/meetings/${encodeURIComponent(meetingId)}/media`);
-  if (response.status === 401) { statusLine.textContent = "Hãy đăng nhập trước (trang chủ)."; return; }
-  if (!response.ok) { statusLine.textContent = (await response.json()).detail || `HTTP ${response.status}`; return; }
+  if (response.status === 401) { statusLine.textContent = t("player.signIn"); return { map: null, stop }; }
+  if (!response.ok) { statusLine.textContent = (await response.json()).detail || `HTTP ${response.status}`; return { map: null, stop }; }
   const map = await response.json();
-  document.getElementById("title").textContent = map.title;
-  document.title = `${map.title} — Cascade`;
-  showChapters(map.chapters);
-  showGaps(map.gaps);
-  const download = document.getElementById("download");
-  download.addEventListener("click", (event) => { event.preventDefault(); downloadWhole(); });
-
+  showChapters(map.chapters, video, parts.chapters);
+  showGaps(map.gaps, parts.gaps);
   const segments = map.parts.flatMap((part) => part.segments.map((segment) => ({ part, ...segment })));
   const mime = `video/mp4; codecs="${map.codecs}"`;
   if (!window.MediaSource || !MediaSource.isTypeSupported(mime)) {
-    statusLine.textContent = `Trình duyệt không phát được ${mime}.`;
-    return;
+    statusLine.textContent = t("player.unsupported", { type: mime });
+    return { map, stop };
   }
   const source = new MediaSource();
   video.src = URL.createObjectURL(source);
@@ -93,7 +89,7 @@ async function start() {
         await waitFor(buffer, "updateend");
       }
     } catch (error) {
-      statusLine.textContent = `Lỗi tải: ${error.message}`;
+      statusLine.textContent = t("player.loadFailed", { detail: error.message });
     } finally {
       busy = false;
     }
@@ -119,16 +115,17 @@ async function start() {
   });
   video.addEventListener("waiting", skipHoles);
   video.addEventListener("timeupdate", () => {
-    document.getElementById("position").textContent = `${clock(video.currentTime)} / ${clock(map.durationSeconds)}`;
+    parts.position.textContent = `${clock(video.currentTime)} / ${clock(map.durationSeconds)}`;
   });
-  setInterval(() => { skipHoles(); fill(); }, 250);
-  statusLine.textContent = `${map.parts.length} phần, ${clock(map.durationSeconds)}`;
-  document.body.dataset.ready = "true";
-  await fill();
+  timer = setInterval(() => { skipHoles(); fill(); }, 250);
+  statusLine.textContent = t("player.summary", { parts: map.parts.length, length: clock(map.durationSeconds) });
+  video.dataset.ready = "true";
+  fill();
+  return { map, stop };
 }
 
-function showChapters(chapters) {
-  const list = document.getElementById("chapters");
+function showChapters(chapters, video, list) {
+  list.replaceChildren();
   for (const chapter of chapters) {
     const item = document.createElement("li");
     const button = document.createElement("button");
@@ -138,30 +135,15 @@ function showChapters(chapters) {
     item.append(button);
     list.append(item);
   }
-  if (!chapters.length) list.insertAdjacentHTML("beforeend", "<li>Chưa có chương.</li>");
+  if (!chapters.length) { const item = document.createElement("li"); item.textContent = t("player.noChapters"); list.append(item); }
 }
 
-function showGaps(gaps) {
-  const list = document.getElementById("gaps");
+function showGaps(gaps, list) {
+  list.replaceChildren();
   for (const gap of gaps) {
     const item = document.createElement("li");
     item.textContent = `${clock(gap.startSeconds)} – ${clock(gap.endSeconds)}`;
     list.append(item);
   }
-  if (!gaps.length) list.insertAdjacentHTML("beforeend", "<li>Không có.</li>");
+  if (!gaps.length) { const item = document.createElement("li"); item.textContent = t("player.noGaps"); list.append(item); }
 }
-
-async function downloadWhole() {
-  // Fetched and handed to the browser as a file, so that a failure shows here rather than as a broken download.
-  statusLine.textContent = "Đang tải xuống…";
-  const response = await fetch(`/api/v1/meetings/${encodeURIComponent(meetingId)}/media.mp4`);
-  if (!response.ok) { statusLine.textContent = `Không tải được: HTTP ${response.status}`; return; }
-  const name = decodeURIComponent((response.headers.get("Content-Disposition") || "").split("''")[1] || "meeting.mp4");
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(await response.blob());
-  link.download = name;
-  link.click();
-  statusLine.textContent = "Đã tải xuống.";
-}
-
-start();

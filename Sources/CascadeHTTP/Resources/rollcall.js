@@ -1,0 +1,96 @@
+// The roll call, made for a hall clerk's tablet: one hall at a time (or all), every delegate with
+// large buttons for present, online, absent with reason, absent, represented. Each tap is saved at
+// once. The organiser's secretariat also adds delegates, copies the list of the previous meeting of
+// a series, or imports a CSV.
+import { api, upload } from "./api.js";
+import { t } from "./strings.js";
+import { attempt, el, field, notify, screenTitle, select } from "./ui.js";
+
+const states = ["present-in-hall", "present-online", "absent-with-reason", "absent", "represented"];
+
+export async function render(view, [id], parameters) {
+  const [meeting, halls, units] = await Promise.all([api(`/api/v1/meetings/${id}`), api("/api/v1/halls"), api("/api/v1/units")]);
+  let delegates = await api(`/api/v1/meetings/${id}/delegates`);
+  const hallName = (hallId) => (halls.find((h) => h.id === hallId) || { name: hallId }).name;
+  const hall = parameters.get("hall") || "";
+  const hallFilter = select([["", t("rollCall.allHalls")], ...meeting.halls.map((h) => [h, hallName(h)])], hall, { name: "hall" });
+  hallFilter.addEventListener("change", () => { location.hash = `#/meetings/${id}/roll-call` + (hallFilter.value ? `?hall=${hallFilter.value}` : ""); });
+  const tally = el("p", { id: "tally", role: "status" });
+  const list = el("div", { class: "roll-call", id: "roll-call" });
+  view.append(screenTitle(t("rollCall.title", { title: meeting.title })),
+    el("p", {}, el("a", { href: `#/meetings/${id}` }, "← ", t("rollCall.back"))),
+    el("div", { class: "toolbar" }, field(t("calendar.hall"), hallFilter)), tally, list, manage());
+
+  function draw() {
+    const shown = delegates.filter((d) => !hall || d.hallId === hall);
+    const present = shown.filter((d) => ["present-in-hall", "present-online", "represented"].includes(d.state)).length;
+    tally.textContent = t("rollCall.tally", { present, total: shown.length, open: shown.filter((d) => d.state === "not-called").length });
+    list.replaceChildren();
+    if (!shown.length) list.append(el("p", { class: "muted" }, t("rollCall.empty")));
+    for (const delegate of shown) {
+      const row = el("fieldset", { class: "delegate state-" + delegate.state, "data-delegate": String(delegate.id) },
+        el("legend", {}, el("strong", {}, delegate.name), " — ", delegate.position, el("span", { class: "muted" }, " · " + hallName(delegate.hallId))));
+      const buttons = el("div", { class: "choices" });
+      for (const state of states) {
+        buttons.append(el("button", {
+          type: "button", class: "choice", "aria-pressed": String(delegate.state === state), "data-choice": state,
+          onclick: () => mark(delegate, state),
+        }, t("delegate." + state)));
+      }
+      row.append(buttons);
+      if (delegate.reason || delegate.representedBy) row.append(el("p", { class: "muted" }, delegate.reason || t("rollCall.representedBy", { name: delegate.representedBy })));
+      list.append(row);
+    }
+  }
+
+  async function mark(delegate, state) {
+    const body = { state };
+    if (state === "absent-with-reason") {
+      const reason = prompt(t("rollCall.reasonPrompt", { name: delegate.name }));
+      if (!reason) return;
+      body.reason = reason;
+    }
+    if (state === "represented") {
+      const name = prompt(t("rollCall.representedPrompt", { name: delegate.name }));
+      if (!name) return;
+      body.representedBy = name;
+    }
+    const saved = await attempt(() => api(`/api/v1/meetings/${id}/delegates/${delegate.id}`, { method: "PATCH", body }));
+    if (!saved) return;
+    delegates = delegates.map((d) => (d.id === delegate.id ? saved : d));
+    draw();
+    notify(t("rollCall.marked", { name: delegate.name, state: t("delegate." + state) }));
+    const next = list.querySelector(`[data-delegate="${delegate.id}"]`)?.nextElementSibling?.querySelector("button");
+    if (next) next.focus();
+  }
+
+  // Adding to the list: one delegate, the previous meeting's list, or a CSV file.
+  function manage() {
+    const name = el("input", { name: "name", required: true, maxLength: 200 });
+    const position = el("input", { name: "position", maxLength: 200 });
+    const inHall = select(meeting.halls.map((h) => [h, hallName(h)]), hall || meeting.halls[0], { name: "hallId" });
+    const file = el("input", { type: "file", accept: ".csv,text/csv", name: "csv" });
+    const result = el("div", { role: "status" });
+    const reload = async () => { delegates = await api(`/api/v1/meetings/${id}/delegates`); draw(); };
+    const form = el("form", { class: "card", id: "add-delegate" }, el("h2", {}, t("rollCall.manage")),
+      el("div", { class: "row" }, field(t("rollCall.name"), name), field(t("rollCall.position"), position), field(t("calendar.hall"), inHall)),
+      el("div", { class: "toolbar" },
+        el("button", { type: "submit" }, t("rollCall.add")),
+        meeting.seriesId ? el("button", { type: "button", class: "secondary", onclick: async () => {
+          if (await attempt(() => api(`/api/v1/meetings/${id}/delegates/copy-previous`, { method: "POST" }), result)) reload();
+        } }, t("rollCall.copyPrevious")) : null),
+      field(t("rollCall.import"), file, t("rollCall.importHint")), result);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const unitId = (halls.find((h) => h.id === inHall.value) || {}).unitId || units[0].id;
+      const body = { name: name.value.trim(), position: position.value.trim(), unitId, hallId: inHall.value };
+      if (await attempt(() => api(`/api/v1/meetings/${id}/delegates`, { method: "POST", body }), result)) { name.value = ""; position.value = ""; reload(); name.focus(); }
+    });
+    file.addEventListener("change", async () => {
+      if (!file.files.length) return;
+      if (await attempt(() => upload(`/api/v1/meetings/${id}/delegates/import`, file.files[0], "text/csv"), result)) { notify(t("rollCall.imported")); reload(); }
+    });
+    return form;
+  }
+  draw();
+}
