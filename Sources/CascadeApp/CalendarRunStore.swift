@@ -7,11 +7,14 @@ import Foundation
 /// with their feed resolved from the configuration (the origin hall left out of the receivers).
 struct CalendarRunStore: MeetingRunStore {
     let database: AppDatabase
-    let tree: UnitTree
-    let feeds: FeedCatalogue
+    /// The tree and feeds as of now (an administrator may reload them while meetings run).
+    let topology: LiveTopology
     let rules: BookingRules
     /// A run whose holder has not been seen for this long may be taken over.
     let lease: TimeInterval
+
+    private var tree: UnitTree { topology.policy.tree }
+    private var feeds: FeedCatalogue { topology.feeds }
 
     func meetingsNear(_ now: Date, grace: TimeInterval) throws -> [ScheduledMeeting] {
         // A meeting is near from its rehearsal (at most four hours before the start) to its end plus grace.

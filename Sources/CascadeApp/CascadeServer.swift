@@ -131,9 +131,14 @@ public enum CascadeServer {
         dependencies.attachmentMaximumBytes = configuration.archive.attachmentMaximumBytes
         dependencies.attachmentsDirectory = (configuration.dataDirectory as NSString).appendingPathComponent("attachments")
         dependencies.dataDirectory = configuration.dataDirectory
+        if let path = configuration.sourcePath {
+            dependencies.reloadTopology = { [topology = dependencies.topology] in
+                try await reloadTopology(from: path, database: database, topology: topology, relays: relays, logger: logger)
+            }
+        }
         var services: [any Service] = [supervisor, recordings, relays, keeper]
         if configuration.scheduler.isEnabled {
-            let scheduler = makeScheduler(configuration, database: database, relays: relays, recordings: recordings, logger: logger)
+            let scheduler = makeScheduler(configuration, database: database, relays: relays, recordings: recordings, topology: dependencies.topology, logger: logger)
             dependencies.scheduler = scheduler
             services.append(scheduler)
             if !configuration.webhooks.isEmpty {
@@ -173,22 +178,39 @@ public enum CascadeServer {
     /// The scheduler that runs meetings, named by an id kept in the data directory so that after a
     /// restart it takes its own runs up again at once.
     static func makeScheduler(_ configuration: Configuration, database: AppDatabase, relays: RelayService, recordings: RecordingService,
-                              logger: Logger) -> MeetingScheduler {
+                              topology: LiveTopology, logger: Logger) -> MeetingScheduler {
         let media = RelayMeetingMedia(relays: relays, recordings: recordings, partSeconds: configuration.recording.partSeconds)
         return makeScheduler(configuration, database: database, media: media, clock: SystemWallClock(),
-                             owner: schedulerOwner(dataDirectory: configuration.dataDirectory), logger: logger)
+                             owner: schedulerOwner(dataDirectory: configuration.dataDirectory), topology: topology, logger: logger)
     }
 
     /// A scheduler over the database's calendar with the given media and clock (the benchmark gives
     /// it media that only count, and a manual clock).
     public static func makeScheduler(_ configuration: Configuration, database: AppDatabase, media: any MeetingMedia, clock: any WallClock,
-                                     owner: String, logger: Logger) -> MeetingScheduler {
+                                     owner: String, topology: LiveTopology? = nil, logger: Logger) -> MeetingScheduler {
         var settings = MeetingScheduler.Settings(owner: owner)
         settings.timing.grace = configuration.scheduler.grace
         settings.timing.readinessLead = configuration.scheduler.readinessLead
-        let store = CalendarRunStore(database: database, tree: configuration.tree, feeds: configuration.feeds,
+        let store = CalendarRunStore(database: database, topology: topology ?? LiveTopology(tree: configuration.tree, feeds: configuration.feeds),
                                      rules: configuration.bookingRules, lease: settings.lease)
         return MeetingScheduler(store: store, media: media, clock: clock, settings: settings, logger: logger)
+    }
+
+    /// Reads the configuration file again and applies its units, halls and feeds: the database's tables
+    /// first (in one transaction), then what the routes, the scheduler and the relays read. A file
+    /// with any mistake changes nothing. Other settings take effect at the next start.
+    static func reloadTopology(from path: String, database: AppDatabase, topology: LiveTopology, relays: RelayService, logger: Logger) async throws -> TopologyCounts {
+        let fresh: Configuration
+        do {
+            fresh = try ConfigurationLoader.load(path: path)
+        } catch {
+            throw ConfigurationProblem(error.description)
+        }
+        try database.syncTopology(fresh.tree)
+        topology.replace(tree: fresh.tree, feeds: fresh.feeds)
+        await relays.replaceHalls(fresh.tree.halls)
+        logger.info("configuration reloaded", metadata: ["units": "\(fresh.tree.units.count)", "halls": "\(fresh.tree.halls.count)"])
+        return TopologyCounts(units: fresh.tree.units.count, halls: fresh.tree.halls.count, feeds: fresh.feeds.feeds.count)
     }
 
     static func schedulerOwner(dataDirectory: String) -> String {

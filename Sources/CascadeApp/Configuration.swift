@@ -35,6 +35,8 @@ public struct Configuration: Sendable {
     public var webhooks: [WebhookTarget] = []
     /// Retention, access to confidential media, minutes' document numbers and attachments.
     public var archive = ArchiveDefaults()
+    /// The file this configuration was read from (an administrator's reload reads it again).
+    public var sourcePath: String?
 
     /// Every element /healthz checks.
     public var requiredElements: [String] { GStreamer.requiredElements + extraRequiredElements.filter { !GStreamer.requiredElements.contains($0) } }

@@ -128,6 +128,7 @@ public enum ConfigurationLoader {
             extraRequiredElements: extraElements, bookingRules: rules, recording: recording, srtPassphrase: passphrase, relay: relay
         )
         configuration.feeds = try feedCatalogue(feeds, root: root, tree: tree, path: path)
+        configuration.sourcePath = path
         configuration.scheduler = try schedulerDefaults(root.section("scheduler"))
         configuration.archive = try archiveDefaults(root.section("archive"))
         configuration.webhooks = try webhooks(root, environment)

@@ -43,6 +43,7 @@ extension Permission {
         case .manageUsers: "manage users"
         case .readAudit: "read the audit log"
         case .manageArchive: "hold or delete archived recordings"
+        case .reloadConfiguration: "reload the configuration"
         }
     }
 }

@@ -15,7 +15,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .readTopology, .readMeetings: true
         case .manageMeetings: self == .admin || self == .secretariat
         case .operateMedia, .readWorkers: self == .admin || self == .technician
-        case .manageUsers, .readAudit, .manageArchive: self == .admin
+        case .manageUsers, .readAudit, .manageArchive, .reloadConfiguration: self == .admin
         }
     }
 }
@@ -38,4 +38,6 @@ public enum Permission: String, Sendable, CaseIterable {
     case readAudit
     /// Place legal holds, run retention and the integrity check.
     case manageArchive
+    /// Read the units, halls and feeds of the configuration file again.
+    case reloadConfiguration
 }

@@ -71,7 +71,7 @@ public actor RelayService: Service {
 
     private let supervisor: Supervisor
     private let ledger: any RelayLedger
-    private let halls: [String: Hall]
+    private var halls: [String: Hall]
     private let settings: Settings
     private let logger: Logger
     /// Open once what the previous server run left has been taken up.
@@ -160,6 +160,12 @@ public actor RelayService: Service {
         send(.removeHall(hallId: hallId), to: id)
         flushSummary(id)
         record { try ledger.relayHallRemoved(relay: id, hallId: hallId, actor: actor) }
+    }
+
+    /// Takes the halls of a reloaded configuration: relays started from now on (and halls added to
+    /// running ones) use them; halls already relayed keep their connections.
+    public func replaceHalls(_ configured: [Hall]) {
+        halls = Dictionary(configured.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Makes a running relay take another source: the halls stay connected and see the slate for

@@ -8,8 +8,13 @@ import NIOPosix
 public struct HTTPDependencies: Sendable {
     /// The store.
     public var database: AppDatabase
-    /// The configured unit tree and the rules over it.
-    public var policy: AccessPolicy
+    /// The unit tree and the feeds, replaced together when an administrator reloads the configuration.
+    public let topology: LiveTopology
+    /// The configured unit tree and the rules over it (as of this moment).
+    public var policy: AccessPolicy {
+        get { topology.policy }
+        nonmutating set { topology.replace(tree: newValue.tree) }
+    }
     /// The worker supervisor.
     public var supervisor: Supervisor
     /// GStreamer elements /healthz requires (Cascade's own list plus any the configuration adds).
@@ -24,8 +29,14 @@ public struct HTTPDependencies: Sendable {
     public var relays: RelayService?
     /// The scheduler that runs meetings (absent when the configuration turns it off).
     public var scheduler: MeetingScheduler?
-    /// Where meetings' pictures come from.
-    public var feeds = FeedCatalogue()
+    /// Where meetings' pictures come from (as of this moment).
+    public var feeds: FeedCatalogue {
+        get { topology.feeds }
+        nonmutating set { topology.replace(feeds: newValue) }
+    }
+    /// Reads the configuration file again and applies its units, halls and feeds; `nil` when the
+    /// server was not started from a file (tests).
+    public var reloadTopology: (@Sendable () async throws -> TopologyCounts)?
     /// How long the scheduler keeps a meeting's relay up after its booked end.
     public var runGrace: TimeInterval = 600
     /// Part length when a request gives none.
@@ -53,7 +64,7 @@ public struct HTTPDependencies: Sendable {
     public init(database: AppDatabase, policy: AccessPolicy, supervisor: Supervisor, requiredElements: [String],
                 bookingRules: BookingRules = BookingRules(), zone: TimeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!) {
         self.database = database
-        self.policy = policy
+        topology = LiveTopology(tree: policy.tree)
         self.supervisor = supervisor
         self.requiredElements = requiredElements
         self.bookingRules = bookingRules
@@ -82,4 +93,30 @@ public struct HTTPDependencies: Sendable {
             throw Problem.forbidden(reason)
         }
     }
+}
+
+/// What a reload of the configuration brought.
+public struct TopologyCounts: Sendable, Encodable {
+    /// Units in the tree.
+    public var units: Int
+    /// Halls in the tree.
+    public var halls: Int
+    /// Feeds configured.
+    public var feeds: Int
+
+    /// Creates the counts.
+    public init(units: Int, halls: Int, feeds: Int) {
+        self.units = units
+        self.halls = halls
+        self.feeds = feeds
+    }
+}
+
+/// A configuration file that could not be applied (the reload changed nothing).
+public struct ConfigurationProblem: Error, Sendable, CustomStringConvertible {
+    /// What is wrong, naming the file and the entry.
+    public var description: String
+
+    /// Creates the problem.
+    public init(_ description: String) { self.description = description }
 }

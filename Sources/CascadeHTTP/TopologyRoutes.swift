@@ -6,6 +6,21 @@ struct TopologyRoutes {
     let dependencies: HTTPDependencies
 
     func register(on group: RouterGroup<AppRequestContext>) {
+        group.post("topology/reload") { _, context in
+            // The tree is everyone's: only an administrator of the whole of it may replace it.
+            let principal = try context.requirePrincipal()
+            try dependencies.authorize(principal, .reloadConfiguration, onUnit: dependencies.policy.tree.rootUnitId)
+            guard let reload = dependencies.reloadTopology else { throw Problem.conflict("this server was not started from a configuration file") }
+            let counts: TopologyCounts
+            do {
+                counts = try await reload()
+            } catch let error as ConfigurationProblem {
+                throw Problem.unprocessable(error.description)
+            }
+            try dependencies.database.appendAudit(actor: principal.name, action: "configuration.reloaded", target: nil,
+                                                  details: "\(counts.units) units, \(counts.halls) halls, \(counts.feeds) feeds")
+            return try JSONResponse.make(counts)
+        }
         group.get("units") { _, context in
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .readTopology)

@@ -213,7 +213,8 @@ import Yams
                     #expect(result.status < 500)
                 }
             }
-            let served = ["/healthz", "/openapi.yaml", "/", "/assets/app.css", "/assets/app.js", "/auth/session", "/watch", "/assets/watch.css", "/assets/player.js", "/api/v1/search",
+            let modules = ["api", "ui", "strings", "strings-vi", "strings-en", "calendar", "booking", "meeting", "rollcall", "minutes", "console", "archive", "admin", "watch"]
+            let served = modules.map { "/assets/\($0).js" } + ["/api/v1/site", "/api/v1/topology/reload", "/api/v1/meetings/check"] + ["/healthz", "/openapi.yaml", "/", "/assets/app.css", "/assets/app.js", "/auth/session", "/watch", "/assets/watch.css", "/assets/player.js", "/api/v1/search",
                           "/api/v1/meetings/{id}/minutes", "/api/v1/meetings/{id}/minutes/versions", "/api/v1/meetings/{id}/minutes/versions/{version}",
                           "/api/v1/meetings/{id}/minutes/final", "/api/v1/meetings/{id}/minutes/items/{item}/mark", "/api/v1/meetings/{id}/media",
                           "/api/v1/meetings/{id}/media.m3u8", "/api/v1/meetings/{id}/media.mp4", "/api/v1/meetings/{id}/attachments",
