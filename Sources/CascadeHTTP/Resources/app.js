@@ -79,10 +79,10 @@ function showSignIn() {
 }
 
 function translateShell() {
-  document.getElementById("login-title").textContent = t("signIn.title");
-  document.getElementById("name-label").textContent = t("signIn.name");
-  document.getElementById("password-label").textContent = t("signIn.password");
-  document.getElementById("login-submit").textContent = t("signIn.submit");
+  loginSection.querySelector("#login-title").textContent = t("signIn.title");
+  loginSection.querySelector("#name-label").textContent = t("signIn.name");
+  loginSection.querySelector("#password-label").textContent = t("signIn.password");
+  loginSection.querySelector("#login-submit").textContent = t("signIn.submit");
   document.getElementById("sign-out").textContent = t("signOut");
   document.getElementById("nav").setAttribute("aria-label", t("nav.label"));
   document.querySelector(".skip").textContent = t("skip");

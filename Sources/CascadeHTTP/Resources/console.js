@@ -145,13 +145,13 @@ export async function board(view, [id]) {
   const alarms = el("ul", { id: "alarms", class: "alarms" });
   const result = el("div", { role: "status" });
   const log = eventLog(halls);
+  let current = null, actionsKey = "";
+  const actionsBox = el("div");
   view.append(screenTitle(t("board.title", { title: meeting.title })),
     el("p", {}, el("a", { href: "#/console" }, "← ", t("board.back")), " · ", el("a", { href: `#/meetings/${id}` }, t("board.meetingPage"))),
     top, actionsBox, el("section", { class: "card" }, el("h2", {}, t("board.halls")), hallTable),
     el("section", { class: "card" }, el("h2", {}, t("console.alarms")), alarms), result, log.section);
 
-  let current = null, actionsKey = "";
-  const actionsBox = el("div");
   async function refresh() {
     current = await api(`/api/v1/meetings/${id}/run`);
     const run = current;
@@ -171,10 +171,10 @@ export async function board(view, [id]) {
     if (key !== actionsKey && run.relayId) actions.append(el("a", { class: "button secondary", href: `#/console/relays/${run.relayId}` }, t("board.relay", { id: run.relayId })));
     if (key !== actionsKey) { actionsBox.replaceChildren(actions); actionsKey = key; }
     top.replaceChildren(el("section", { class: "card board-top" },
-      el("div", {}, el("p", {}, badge(run.state), " ", run.nextTransition ? t("board.next", { state: t("state." + run.nextTransition.state), at: localTime(run.nextTransition.at) }) : ""),
+      el("div", {}, el("p", {}, badge(run.state), " ", run.nextTransition ? t("board.next", { state: t("state." + run.nextTransition.state), at: dateTime(run.nextTransition.at) }) : ""),
         el("p", {}, `${t("booking.origin")}: ${run.origin ? run.origin.name + (run.origin.usesBackup ? ` (${t("board.backup")})` : "") : "—"}`)),
       el("div", { class: "source" }, el("p", {}, t("board.source"), " ", badge(source ? source.state : "none", "source"), source && source.problem ? el("span", { class: "error" }, " " + source.problem) : null),
-        el("label", { htmlFor: "level" }, t("board.level")), meter, el("span", { id: "level-text" }, peak == null ? ` ${t("board.notMetered")}` : ` ${peak.toFixed(0)} dB`))));
+        el("label", { htmlFor: "level" }, t("board.level")), " ", meter, el("span", { id: "level-text" }, peak == null ? ` ${t("board.notMetered")}` : ` ${peak.toFixed(0)} dB`))));
 
     const table = el("table", {}, el("thead", {}, el("tr", {}, ...["meeting.hall", "console.state", "board.bitrate", "board.loss", "board.rtt", "board.lastReport", "board.confirmed", ""].map((k) => el("th", { scope: "col" }, k ? t(k) : "")))));
     const body = el("tbody");
