@@ -58,16 +58,19 @@ with sync_playwright() as playwright:
     page.fill("#name", user)
     page.fill("#password", password)
     page.click("#login-form button[type=submit]")
-    page.wait_for_selector("#archive-section:not([hidden])", timeout=30000)
+    page.wait_for_selector("#search-form", timeout=30000)
     session = [c for c in context.cookies() if c["name"] == "cascade_session"]
     report["cookie"] = {"httpOnly": session[0]["httpOnly"], "sameSite": session[0]["sameSite"], "expires": session[0]["expires"]} if session else None
     report["scriptSeesCookie"] = "cascade_session" in page.evaluate("document.cookie")
     # Search without diacritics, then follow the result's play link.
     page.fill("#search-words", search)
     page.click("#search-form button[type=submit]")
-    page.wait_for_selector(f"#search-results a[href='/watch?meeting={meeting}']", timeout=30000)
+    page.wait_for_selector(f"#search-results li[data-meeting={meeting}] a", timeout=30000)
     page.screenshot(path=f"{screenshots}/home-search.png", full_page=True)
-    page.click(f"#search-results a[href='/watch?meeting={meeting}']")
+    # The result opens the meeting page; its "player alone" link opens /watch.
+    page.click(f"#search-results li[data-meeting={meeting}] a")
+    page.wait_for_selector(f"a[href='/watch?meeting={meeting}']", timeout=30000)
+    page.click(f"a[href='/watch?meeting={meeting}']")
     page.wait_for_selector("body[data-ready=true]", timeout=30000)
     report["url"] = page.url
     page.evaluate("document.getElementById('player').muted = true")
@@ -89,8 +92,9 @@ with sync_playwright() as playwright:
     value = session[0]["value"] if session else ""
     report["beforeSignOut"] = status_with_cookie(value)
     page.goto(f"{base}/")
-    page.click("#logout")
-    page.wait_for_selector("#login:not([hidden])", timeout=30000)
+    page.wait_for_selector("#sign-out:not([hidden])", timeout=30000)
+    page.click("#sign-out")
+    page.wait_for_selector("#login-form", timeout=30000)
     report["afterSignOut"] = status_with_cookie(value)
     report["cookieLeft"] = any(c["name"] == "cascade_session" for c in context.cookies())
     browser.close()

@@ -82,7 +82,11 @@ import Testing
             #expect(meeting.json["title"] as? String == "Họp Ban Thường vụ về chuyển đổi số")
             #expect(meeting.json["halls"] as? [String] == ["hall-cu-jut"])
             let suggestion = report["suggestion"] as? [String: String] ?? [:]
-            #expect((meeting.json["start"] as? String)?.hasPrefix(suggestion["start"] ?? "-") == true, "booked at the suggested slot \(suggestion), got \(meeting.json["start"] ?? "")")
+            // The form shows "dd/mm/yyyy HH:mm"; the meeting starts when the chosen suggestion said.
+            let shown = (suggestion["start"] ?? "").split(whereSeparator: { $0 == "/" || $0 == " " }).map(String.init)
+            let expectedStart = shown.count == 4 ? "\(shown[2])-\(shown[1])-\(shown[0])T\(shown[3])" : "-"
+            #expect((meeting.json["start"] as? String)?.hasPrefix(expectedStart) == true, "booked at the suggested slot \(suggestion), got \(meeting.json["start"] ?? "")")
+            #expect(suggestion["chosen"]?.hasPrefix(shown.count == 4 ? "\(shown[3]) \(shown[0])/\(shown[1])/\(shown[2])" : "-") == true, "\(suggestion)")
             let rollCall = try await client.send("GET", "/api/v1/meetings/\(rollCallMeeting)/delegates", token: admin)
             let delegates = try #require((try? JSONSerialization.jsonObject(with: Data(rollCall.text.utf8))) as? [[String: Any]], "\(rollCall.text)")
             #expect(delegates.map { $0["name"] as? String } == ["Nguyễn Văn A"] && delegates.first?["state"] as? String == "present-in-hall", "\(rollCall.text)")

@@ -3,7 +3,7 @@
 // classification and recording; results with date, unit, length and documents, a page at a time.
 import { api, query } from "./api.js";
 import { dateTime, duration, t } from "./strings.js";
-import { el, field, screenTitle, select, showProblem } from "./ui.js";
+import { dateInput, el, field, readDate, screenTitle, select, showProblem } from "./ui.js";
 
 const perPage = 20;
 
@@ -11,8 +11,8 @@ export async function render(view, _, parameters) {
   const [units, halls] = await Promise.all([api("/api/v1/units"), api("/api/v1/halls")]);
   const value = (name) => parameters.get(name) || "";
   const words = el("input", { type: "search", name: "q", value: value("q"), id: "search-words", placeholder: "dak nong, 137-TB/TU…", autocomplete: "off" });
-  const from = el("input", { type: "date", name: "from", value: value("from") });
-  const to = el("input", { type: "date", name: "to", value: value("to") });
+  const from = dateInput("from", value("from"), false);
+  const to = dateInput("to", value("to"), false);
   const unit = select([["", t("calendar.allUnits")], ...units.map((u) => [u.id, u.name])], value("unit"), { name: "unit" });
   const hall = select([["", t("calendar.allHalls")], ...halls.map((h) => [h.id, h.name])], value("hall"), { name: "hall" });
   const classification = select([["", t("archive.anyClassification")], ...["public", "internal", "confidential"].map((c) => [c, t("classification." + c)])], value("classification"), { name: "classification" });
@@ -21,14 +21,16 @@ export async function render(view, _, parameters) {
   const results = el("div", { id: "search-results", "aria-live": "polite" });
   const form = el("form", { role: "search", id: "search-form", class: "card" },
     field(t("archive.words"), words, t("archive.wordsHint")),
-    el("div", { class: "row" }, field(t("archive.from"), from), field(t("archive.to"), to), field(t("calendar.unit"), unit), field(t("calendar.hall"), hall),
+    el("div", { class: "row" }, field(t("archive.from"), from, t("form.dateHint")), field(t("archive.to"), to, t("form.dateHint")), field(t("calendar.unit"), unit), field(t("calendar.hall"), hall),
       field(t("booking.classification"), classification)),
     el("label", { class: "check" }, recorded, " " + t("archive.recordedOnly")),
     el("div", {}, el("button", { type: "submit" }, t("archive.search"))));
   view.append(screenTitle(t("archive.title")), form, results);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const next = query({ q: words.value.trim(), from: from.value, to: to.value, unit: unit.value, hall: hall.value, classification: classification.value, hasRecording: recorded.checked ? "true" : "" });
+    const [fromDate, toDate] = [readDate(from), readDate(to)];
+    if (fromDate === null || toDate === null) { results.replaceChildren(el("p", { class: "error", role: "alert" }, t("form.badDate"))); return; }
+    const next = query({ q: words.value.trim(), from: fromDate, to: toDate, unit: unit.value, hall: hall.value, classification: classification.value, hasRecording: recorded.checked ? "true" : "" });
     location.hash = "#/archive" + (next || "?");
   });
   if (![...parameters.keys()].length && !location.hash.includes("?")) { words.focus(); return; }

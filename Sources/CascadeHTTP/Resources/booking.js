@@ -2,8 +2,8 @@
 // nodes) without booking it, and shows what is in the way and the free slots nearby, one click
 // away. A series repeats daily, weekly or monthly until a date or a number of times.
 import { api, session } from "./api.js";
-import { dateTime, localDate, localTime, t } from "./strings.js";
-import { el, field, notify, screenTitle, select, showProblem } from "./ui.js";
+import { dateTime, formatInput, localDate, localTime, t } from "./strings.js";
+import { dateInput, el, field, notify, readDate, screenTitle, select, showProblem } from "./ui.js";
 
 export async function render(view, _, parameters) {
   const [units, halls] = await Promise.all([api("/api/v1/units"), api("/api/v1/halls")]);
@@ -12,14 +12,14 @@ export async function render(view, _, parameters) {
   const title = input({ name: "title", required: true, maxLength: 300, autocomplete: "off" });
   const organiser = select(units.map((u) => [u.id, u.name]), session.me.scopeUnitId || units[0]?.id, { name: "organiserUnitId" });
   const chair = input({ name: "chair", maxLength: 200 });
-  const start = input({ name: "start", type: "datetime-local", required: true, value: `${day}T08:00` });
-  const end = input({ name: "end", type: "datetime-local", required: true, value: `${day}T10:00` });
+  const start = dateInput("start", `${day}T08:00`);
+  const end = dateInput("end", `${day}T10:00`);
   const origin = select([["", t("booking.defaultOrigin")], ...session.site.feeds.map((f) => [f.id, f.name])], "", { name: "origin" });
   const classification = select(["public", "internal", "confidential"].map((c) => [c, t("classification." + c)]), "internal", { name: "classification" });
   const record = input({ type: "checkbox", name: "record", checked: true, class: "inline" });
   const everyHallOf = select([["", "—"], ...units.map((u) => [u.id, u.name])], "", { name: "hallsOfUnit" });
   const frequency = select([["", t("booking.once")], ["daily", t("booking.daily")], ["weekly", t("booking.weekly")], ["monthly", t("booking.monthly")]], "", { name: "recurrence.frequency" });
-  const until = input({ type: "date", name: "recurrence.until" });
+  const until = dateInput("recurrence.until", "", false);
   const notes = el("textarea", { name: "notes", rows: 2, maxLength: 2000 });
 
   const hallBoxes = el("div", { class: "hall-choices" });
@@ -41,11 +41,11 @@ export async function render(view, _, parameters) {
         field(t("booking.title"), title),
         field(t("booking.organiser"), organiser),
         field(t("booking.chair"), chair),
-        el("div", { class: "row" }, field(t("booking.start"), start), field(t("booking.end"), end)),
+        el("div", { class: "row" }, field(t("booking.start"), start, t("form.dateTimeHint")), field(t("booking.end"), end, t("form.dateTimeHint"))),
         field(t("booking.origin"), origin, t("booking.originHint")),
         el("div", { class: "row" }, field(t("booking.classification"), classification),
           el("label", { class: "check" }, record, " " + t("booking.record"))),
-        el("div", { class: "row" }, field(t("booking.repeat"), frequency), field(t("booking.until"), until)),
+        el("div", { class: "row" }, field(t("booking.repeat"), frequency), field(t("booking.until"), until, t("form.dateHint"))),
         field(t("booking.notes"), notes)),
       el("div", {},
         el("fieldset", {}, el("legend", {}, t("booking.halls")),
@@ -60,7 +60,7 @@ export async function render(view, _, parameters) {
   function body() {
     const chosen = [...form.querySelectorAll("input[name=halls]:checked")].map((box) => box.value);
     const value = {
-      title: title.value.trim(), organiserUnitId: organiser.value, start: start.value, end: end.value,
+      title: title.value.trim(), organiserUnitId: organiser.value, start: readDate(start), end: readDate(end),
       halls: chosen, classification: classification.value, record: record.checked,
     };
     if (chair.value.trim()) value.chair = chair.value.trim();
@@ -69,7 +69,7 @@ export async function render(view, _, parameters) {
     if (everyHallOf.value) value.hallsOfUnit = everyHallOf.value;
     if (frequency.value) {
       value.recurrence = { frequency: frequency.value };
-      if (until.value) value.recurrence.until = until.value;
+      if (readDate(until)) value.recurrence.until = readDate(until);
       else value.recurrence.count = 10;
     }
     return value;
@@ -79,6 +79,10 @@ export async function render(view, _, parameters) {
   let timer = null, asked = 0;
   async function check() {
     const value = body();
+    if (value.start === null || value.end === null) {
+      checkResult.replaceChildren(el("p", { class: "error" }, t("form.badDate")));
+      return;
+    }
     if (!value.start || !value.end || (!value.halls.length && !value.hallsOfUnit)) {
       checkResult.replaceChildren(el("p", { class: "muted" }, t("booking.checkNeeds")));
       return;
@@ -106,8 +110,8 @@ export async function render(view, _, parameters) {
     return el("div", { class: "suggestions" }, el("p", {}, t("booking.suggestions")),
       ...suggestions.map((slot) => el("button", {
         type: "button", class: "suggestion", onclick: () => {
-          start.value = `${localDate(slot.start)}T${localTime(slot.start)}`;
-          end.value = `${localDate(slot.end)}T${localTime(slot.end)}`;
+          start.value = formatInput(`${localDate(slot.start)}T${localTime(slot.start)}`);
+          end.value = formatInput(`${localDate(slot.end)}T${localTime(slot.end)}`);
           notify(t("booking.slotTaken", { when: dateTime(slot.start) }));
           check();
         },
@@ -120,8 +124,10 @@ export async function render(view, _, parameters) {
     event.preventDefault();
     submitResult.replaceChildren();
     for (const control of form.querySelectorAll("[aria-invalid]")) control.removeAttribute("aria-invalid");
+    const value = body();
+    if (value.start === null || value.end === null) { submitResult.replaceChildren(el("p", { class: "error", role: "alert" }, t("form.badDate"))); return; }
     try {
-      const booked = await api("/api/v1/meetings", { method: "POST", body: body() });
+      const booked = await api("/api/v1/meetings", { method: "POST", body: value });
       notify(t("booking.booked", { title: booked.title || title.value }));
       const id = booked.nextOccurrences ? booked.nextOccurrences[0]?.id : booked.id;
       location.hash = id ? "#/meetings/" + id : "#/calendar";

@@ -4,7 +4,7 @@
 import { api, onEvent, session } from "./api.js";
 import { mountPlayer } from "./player.js";
 import { dateTime, duration, localInput, localTime, t } from "./strings.js";
-import { attempt, badge, confirmAction, el, field, notify, screenTitle, select, showProblem } from "./ui.js";
+import { attempt, badge, confirmAction, dateInput, el, field, notify, readDate, screenTitle, select, showProblem } from "./ui.js";
 
 const optional = (promise) => promise.catch(() => null);
 
@@ -70,7 +70,6 @@ export async function render(view, [id]) {
       el("a", { href: `/api/v1/meetings/${id}/attendance.csv?table=delegates`, download: true }, t("meeting.exportDelegates")), " · ",
       el("a", { href: `/api/v1/meetings/${id}/attendance.html`, target: "_blank", rel: "noopener" }, t("meeting.printable"))));
   }
-  view.append(attendanceSection);
 
   // Minutes and attachments.
   const minutesSection = el("section", { class: "card", id: "minutes" }, el("h2", {}, t("meeting.minutes")));
@@ -91,11 +90,11 @@ export async function render(view, [id]) {
     minutesSection.append(el("h3", {}, t("minutes.attachments")),
       el("ul", {}, ...attachments.map((a) => el("li", {}, el("a", { href: a.url, download: a.name }, a.name), ` (${Math.ceil(a.bytes / 1024)} KB)`))));
   }
-  view.append(minutesSection);
 
   // The recording: the player, then downloads of the whole meeting or a range.
   const recording = el("section", { class: "card", id: "recording" }, el("h2", {}, t("meeting.recording")));
-  view.append(recording);
+  // Staff come for the recording: it comes first, then the minutes, then who attended.
+  view.append(recording, minutesSection, attendanceSection);
   let stopPlayer = null;
   if (media && media.parts && media.parts.length) {
     const parts = {
@@ -131,13 +130,13 @@ export async function render(view, [id]) {
 function changeForm(meeting) {
   const isOccurrence = Boolean(meeting.seriesId);
   const title = el("input", { name: "title", value: meeting.title, maxLength: 300 });
-  const start = el("input", { name: "start", type: "datetime-local", value: localInput(meeting.start) });
-  const end = el("input", { name: "end", type: "datetime-local", value: localInput(meeting.end) });
+  const start = dateInput("start", localInput(meeting.start));
+  const end = dateInput("end", localInput(meeting.end));
   const scope = select([["occurrence", t("scope.occurrence")], ["following", t("scope.following")], ["series", t("scope.series")]], "occurrence", { name: "scope" });
   const result = el("div", { role: "status" });
   const form = el("form", { class: "card", id: "change-form" },
     el("h2", {}, t("meeting.change")),
-    field(t("booking.title"), title), el("div", { class: "row" }, field(t("booking.start"), start), field(t("booking.end"), end)),
+    field(t("booking.title"), title), el("div", { class: "row" }, field(t("booking.start"), start, t("form.dateTimeHint")), field(t("booking.end"), end, t("form.dateTimeHint"))),
     isOccurrence ? field(t("meeting.scope"), scope, t("meeting.scopeHint")) : null,
     el("div", { class: "toolbar" },
       el("button", { type: "submit" }, t("action.save")),
@@ -145,7 +144,8 @@ function changeForm(meeting) {
     result);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const body = { start: start.value, end: end.value };
+    const body = { start: readDate(start), end: readDate(end) };
+    if (!body.start || !body.end) { result.replaceChildren(el("p", { class: "error", role: "alert" }, t("form.badDate"))); return; }
     if (title.value !== meeting.title) body.title = title.value;
     if (isOccurrence) body.scope = scope.value;
     try {

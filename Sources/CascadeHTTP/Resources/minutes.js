@@ -4,7 +4,7 @@
 // through a new version; earlier ones stay readable. Attachments are PDF, DOCX or ODT files.
 import { api, onEvent, upload } from "./api.js";
 import { clock, dateTime, t } from "./strings.js";
-import { attempt, el, field, notify, screenTitle, showProblem } from "./ui.js";
+import { attempt, dateInput, el, field, notify, readDate, screenTitle, showProblem } from "./ui.js";
 
 export async function render(view, [id]) {
   const meeting = await api(`/api/v1/meetings/${id}`);
@@ -47,7 +47,7 @@ export async function render(view, [id]) {
       field(t("minutes.number"), el("input", { name: "doc-number", value: document.number || "", placeholder: "137-TB/TU", disabled: isFinal })),
       field(t("minutes.kind"), el("input", { name: "doc-kind", value: document.kind || "", placeholder: t("minutes.kindExample"), disabled: isFinal })),
       field(t("minutes.documentTitle"), el("input", { name: "doc-title", value: document.title || "", disabled: isFinal })),
-      field(t("minutes.date"), el("input", { name: "doc-date", type: "date", value: document.date || meeting.start.slice(0, 10), disabled: isFinal })));
+      field(t("minutes.date"), Object.assign(dateInput("doc-date", document.date || meeting.start.slice(0, 10), false), { disabled: isFinal })));
     content.documents.forEach((d) => documents.append(documentRow(d)));
 
     const form = el("form", { class: "card", id: "minutes-form" },
@@ -75,7 +75,7 @@ export async function render(view, [id]) {
         })),
         documents: [...documents.children].map((row) => ({
           number: row.querySelector("[name=doc-number]").value, kind: row.querySelector("[name=doc-kind]").value,
-          title: row.querySelector("[name=doc-title]").value, date: row.querySelector("[name=doc-date]").value,
+          title: row.querySelector("[name=doc-title]").value, date: readDate(row.querySelector("[name=doc-date]")) || undefined,
         })).filter((d) => d.number),
       };
       try {

@@ -1,5 +1,6 @@
 // English — the same keys as strings-vi.js.
 export default {
+  "form.dateTimeHint": "Day/month/year hour:minute, e.g. 30/11/2026 08:00", "form.dateHint": "Day/month/year, e.g. 30/11/2026", "form.badDate": "The date is not right: write it as 30/11/2026 08:00.",
   "skip": "Skip to content",
   "signIn.title": "Sign in", "signIn.name": "User name", "signIn.password": "Password", "signIn.submit": "Sign in",
   "signIn.refused": "Wrong user name or password.", "signOut": "Sign out",

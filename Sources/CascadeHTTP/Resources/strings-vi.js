@@ -1,5 +1,6 @@
 // Tiếng Việt — the application's own language. Every key here also exists in strings-en.js.
 export default {
+  "form.dateTimeHint": "Ngày/tháng/năm giờ:phút, ví dụ 30/11/2026 08:00", "form.dateHint": "Ngày/tháng/năm, ví dụ 30/11/2026", "form.badDate": "Ngày giờ chưa đúng: viết theo dạng 30/11/2026 08:00.",
   "skip": "Bỏ qua thanh điều hướng",
   "signIn.title": "Đăng nhập", "signIn.name": "Tên đăng nhập", "signIn.password": "Mật khẩu", "signIn.submit": "Đăng nhập",
   "signIn.refused": "Sai tên đăng nhập hoặc mật khẩu.", "signOut": "Đăng xuất",

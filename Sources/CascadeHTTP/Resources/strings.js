@@ -35,7 +35,7 @@ function parts(instant) {
 export function localDate(instant) { const p = parts(instant); return `${p.year}-${p.month}-${p.day}`; }
 /** The configured zone's time (HH:mm) of an instant. */
 export function localTime(instant) { const p = parts(instant); return `${p.hour}:${p.minute}`; }
-/** yyyy-mm-ddTHH:mm in the configured zone, as a datetime-local input wants it. */
+/** yyyy-mm-ddTHH:mm in the configured zone (what ``formatInput`` shows in a form). */
 export function localInput(instant) { return `${localDate(instant)}T${localTime(instant)}`; }
 
 /** A local date (yyyy-mm-dd) moved by `days`. */
@@ -66,4 +66,27 @@ export function duration(seconds) {
 export function clock(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   return [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, "0")).join(":");
+}
+
+/** "yyyy-mm-ddTHH:mm" (or "yyyy-mm-dd") → "dd/mm/yyyy HH:mm" (or "dd/mm/yyyy"), as the forms show it. */
+export function formatInput(local) {
+  if (!local) return "";
+  const [date, time] = local.split("T");
+  return shortDate(date) + (time ? " " + time.slice(0, 5) : "");
+}
+
+/**
+ * What someone typed — "30/11/2026 08:00", "30/11/2026 8h00" or "30/11/2026" — as "yyyy-mm-ddTHH:mm"
+ * (or "yyyy-mm-dd"); null when it is not a date (and time) that exists.
+ */
+export function parseInput(text) {
+  const match = (text || "").trim().match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:hH](\d{2}))?$/);
+  if (!match) return null;
+  const [, day, month, year, hour, minute] = match;
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  if (date.getUTCDate() !== Number(day) || date.getUTCMonth() !== Number(month) - 1) return null;
+  const iso = `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+  if (hour === undefined) return iso;
+  if (Number(hour) > 23 || Number(minute) > 59) return null;
+  return `${iso}T${hour.padStart(2, "0")}:${minute}`;
 }

@@ -1,6 +1,6 @@
 // Small building blocks shared by the screens: elements, labelled fields, a confirmation dialog,
 // status messages read out by screen readers, and the coloured state badges.
-import { t } from "./strings.js";
+import { formatInput, parseInput, t } from "./strings.js";
 
 let counter = 0;
 
@@ -87,4 +87,25 @@ export async function attempt(body, container) {
     if (container) showProblem(container, problem); else notify(problem.message, "error");
     return undefined;
   }
+}
+
+/**
+ * A date (and time) field in the Vietnamese order, whatever the browser's language: "30/11/2026 08:00".
+ * `value` is "yyyy-mm-ddTHH:mm" or "yyyy-mm-dd"; read it back with ``readDate``.
+ */
+export function dateInput(name, value, withTime = true) {
+  return el("input", {
+    name, value: formatInput(value), inputMode: "numeric", autocomplete: "off", spellcheck: false, class: withTime ? "date-time" : "date",
+    placeholder: withTime ? "30/11/2026 08:00" : "30/11/2026", "data-date": withTime ? "date-time" : "date",
+  });
+}
+
+/** The value of a ``dateInput`` as "yyyy-mm-ddTHH:mm" (or "yyyy-mm-dd"), "" when empty, null (and marked) when malformed. */
+export function readDate(input) {
+  if (!input.value.trim()) { input.removeAttribute("aria-invalid"); return ""; }
+  const value = parseInput(input.value);
+  const wanted = input.dataset.date === "date-time" ? 16 : 10;
+  if (value === null || value.length !== wanted) { input.setAttribute("aria-invalid", "true"); return null; }
+  input.removeAttribute("aria-invalid");
+  return value;
 }
