@@ -160,16 +160,17 @@ struct RelayRoutes {
             try await service().removeHall(hallId, from: summary.id, actor: principal.name)
             return try JSONResponse.make(try await view(summary.id, for: principal))
         }
-        group.get("events") { _, context in
+        group.get("events") { request, context in
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .readMeetings)
-            return try await eventStream(for: principal)
+            return try await eventStream(for: principal, token: try BearerAuthMiddleware.presentedToken(request))
         }
     }
 
     /// Server-sent events: every relay event the caller may see, with a comment line every 10 s so
-    /// proxies keep the connection open and a gone client is noticed.
-    private func eventStream(for principal: Principal) async throws -> Response {
+    /// proxies keep the connection open and a gone client is noticed. The stream ends within those
+    /// 10 s once its token is revoked, expires or its user is disabled (a sign-out elsewhere).
+    private func eventStream(for principal: Principal, token: String) async throws -> Response {
         let events = try await service().events()
         let (lines, feed) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1000))
         let database = dependencies.database
@@ -205,6 +206,10 @@ struct RelayRoutes {
         let heartbeat = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(10))
+                guard (try? database.principal(forToken: token)) != nil else {
+                    feed.finish()
+                    return
+                }
                 feed.yield(": keep-alive\n\n")
             }
         }

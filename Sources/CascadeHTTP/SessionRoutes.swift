@@ -53,6 +53,10 @@ struct SessionRoutes {
         router.post("auth/session") { request, context in
             try SessionCookie.checkSameSite(request)
             let (principal, token) = try await signIn(request, context)
+            // Signing in again from the same browser ends the session it had: one browser, one session.
+            if let previous = SessionCookie.token(in: request), previous != token, let holder = try database.principal(forToken: previous) {
+                try database.revokeToken(previous, actor: holder.name)
+            }
             var response = try JSONResponse.make(Session(user: principal, csrfToken: SessionCookie.csrfToken(for: token)), status: .created)
             response.headers[.setCookie] = SessionCookie.setting(token, lifetime: signInLifetime, request: request)
             response.headers[.cacheControl] = "no-store"

@@ -12,6 +12,34 @@ import Testing
         result.headers.first { $0.key.lowercased() == name.lowercased() }?.value
     }
 
+    @Test("signing in again from a browser ends the session it had")
+    func signingInAgainEndsTheBrowsersPreviousSession() async throws {
+        try await withInProcessServer { client, database, _ in
+            _ = try APITests.token(database, "vp", .secretariat)
+            _ = try APITests.token(database, "kt", .technician)
+            // curl for every request here: it sends exactly the Cookie header given (URLSession may add its own).
+            func signIn(_ name: String, cookie: String?) throws -> String? {
+                let answer = try Command.run("curl", ["-s", "-D", "-", "-o", "/dev/null", "-X", "POST", "-H", "Content-Type: application/json"]
+                    + (cookie.map { ["-H", "Cookie: \($0)"] } ?? [])
+                    + ["-d", #"{"name":"\#(name)","password":"a long test password"}"#, "\(client.baseURL)/auth/session"])
+                return answer.output.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie:") }
+                    .flatMap { $0.dropFirst("set-cookie:".count).split(separator: ";").first }.map { $0.trimmingCharacters(in: .whitespaces) }
+            }
+            func status(_ cookie: String) throws -> String {
+                try Command.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Cookie: \(cookie)", "\(client.baseURL)/api/v1/me"]).output
+            }
+            let first = try #require(try signIn("vp", cookie: nil))
+            #expect(try status(first) == "200")
+            let second = try #require(try signIn("vp", cookie: first))
+            #expect(second != first)
+            #expect(try status(first) == "401", "the old session is revoked")
+            #expect(try status(second) == "200")
+            // Another person's sign-in in the same browser ends the first person's session too.
+            #expect(try signIn("kt", cookie: second) != nil)
+            #expect(try status(second) == "401")
+        }
+    }
+
     @Test func aSessionCookieSignsInAndWritesNeedItsCSRFToken() async throws {
         try await withInProcessServer { client, database, _ in
             _ = try APITests.token(database, "vp", .secretariat)

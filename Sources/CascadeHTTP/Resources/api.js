@@ -73,12 +73,14 @@ export async function signOut() {
   if (session.csrfToken !== null) await fetch("/auth/session", { method: "DELETE", headers: { "X-CSRF-Token": session.csrfToken } }).catch(() => {});
   session.csrfToken = null;
   session.me = null;
+  if (streamControl) streamControl.abort();
 }
 
 // One server-sent event stream for the whole application, read with fetch (the cookie goes with
 // it); screens subscribe while they are shown. It reconnects after a dropped connection.
 const listeners = new Set();
 let streaming = false;
+let streamControl = null;
 
 /** Calls `listener(kind, data)` for every event until the returned function is called. */
 export function onEvent(listener) {
@@ -91,7 +93,8 @@ async function stream() {
   streaming = true;
   while (session.csrfToken !== null) {
     try {
-      const response = await fetch("/api/v1/events");
+      streamControl = new AbortController();
+      const response = await fetch("/api/v1/events", { signal: streamControl.signal });
       if (!response.ok) break;
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
