@@ -7,6 +7,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The composition root of `cascade serve`: configuration, store, supervisor and HTTP in one service group.
 public enum CascadeServer {
@@ -132,8 +133,14 @@ public enum CascadeServer {
         dependencies.attachmentsDirectory = (configuration.dataDirectory as NSString).appendingPathComponent("attachments")
         dependencies.dataDirectory = configuration.dataDirectory
         if let path = configuration.sourcePath {
+            // One reload at a time: two at once could leave the database with one file and memory with the other.
+            let reloading = Mutex(false)
             dependencies.reloadTopology = { [topology = dependencies.topology] in
-                try await reloadTopology(from: path, database: database, topology: topology, relays: relays, logger: logger)
+                guard reloading.withLock({ busy in defer { busy = true }; return !busy }) else {
+                    throw ConfigurationProblem("a reload of the configuration is already running")
+                }
+                defer { reloading.withLock { $0 = false } }
+                return try await reloadTopology(from: path, database: database, topology: topology, relays: relays, logger: logger)
             }
         }
         var services: [any Service] = [supervisor, recordings, relays, keeper]

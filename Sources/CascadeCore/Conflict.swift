@@ -18,6 +18,12 @@ public struct Conflict: Sendable, Hashable, Codable {
         public var id: String
         /// Its title.
         public var title: String
+
+        /// Creates a reference to a meeting in the way.
+        public init(id: String, title: String) {
+            self.id = id
+            self.title = title
+        }
     }
 
     /// The rule broken.

@@ -47,12 +47,21 @@ public struct Recurrence: Sendable, Hashable, Codable {
         self.count = count
     }
 
+    /// The most occurrences a series may be booked with (each is checked for conflicts when booked).
+    public static let maximumCount = 1000
+    /// How far after its first date a series may end (five years; a series without end is checked
+    /// for conflicts up to the booking rules' horizon instead).
+    public static let maximumSpanDays = 5 * 365 + 1
+
     /// The first rule broken, as a field name and a reason; `nil` when the rule is valid.
     public func problem(startingOn first: LocalDate) -> (field: String, reason: String)? {
         if !(1...1000).contains(interval) { return ("recurrence.interval", "interval must be 1–1000, got \(interval)") }
-        if let count, count < 1 { return ("recurrence.count", "count must be at least 1") }
+        if let count, !(1...Self.maximumCount).contains(count) { return ("recurrence.count", "count must be 1–\(Self.maximumCount)") }
         if until != nil && count != nil { return ("recurrence.until", "give until or count, not both") }
         if let until, until < first { return ("recurrence.until", "until \(until) is before the first date \(first)") }
+        if let until, until > first.adding(days: Self.maximumSpanDays) {
+            return ("recurrence.until", "until \(until) is more than \(Self.maximumSpanDays / 365) years after the first date \(first)")
+        }
         if weekdays.contains(where: { !(1...7).contains($0) }) { return ("recurrence.weekdays", "weekdays are 1 (Monday) to 7 (Sunday)") }
         if !weekdays.isEmpty && frequency != .weekly { return ("recurrence.weekdays", "weekdays apply to weekly rules only") }
         if let monthDay, !(1...31).contains(monthDay) { return ("recurrence.monthDay", "monthDay must be 1–31") }

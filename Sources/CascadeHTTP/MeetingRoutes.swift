@@ -79,7 +79,7 @@ struct MeetingRoutes {
             response.headers[.location] = "/api/v1/meetings/\(meeting.id)"
             return response
         } catch let refusal as BookingRefusal {
-            throw Problem.refused(refusal, zone: zone)
+            throw Problem.refused(redacted(refusal, for: principal), zone: zone)
         }
     }
 
@@ -103,7 +103,7 @@ struct MeetingRoutes {
         } else {
             refusal = try await dependencies.offloaded { try $0.bookingRefusal(details, hallIds: hallIds, start: start, end: end, context: context) }
         }
-        return try JSONResponse.make(BookingCheckView(refusal, hallIds: hallIds, zone: zone))
+        return try JSONResponse.make(BookingCheckView(refusal.map { redacted($0, for: principal) }, hallIds: hallIds, zone: zone))
     }
 
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -163,7 +163,7 @@ struct MeetingRoutes {
             let changed = try await dependencies.offloaded { try $0.changeMeeting(reference, scope: scope, to: change, actor: principal.name, context: bookingContext) }
             return try JSONResponse.make(MeetingView(changed, zone: dependencies.zone))
         } catch let refusal as BookingRefusal {
-            throw Problem.refused(refusal, zone: zone)
+            throw Problem.refused(redacted(refusal, for: principal), zone: zone)
         }
     }
 
@@ -250,6 +250,24 @@ struct MeetingRoutes {
             }
             return scope
         }
+    }
+
+    /// A refusal as `principal` may read it: a meeting in the way that they may not see (one of
+    /// another unit sharing an uplink or a relay node) is named only as such, without id or title.
+    func redacted(_ refusal: BookingRefusal, for principal: Principal) -> BookingRefusal {
+        guard principal.scopeUnitId != nil else { return refusal }
+        var visible: [String: Bool] = [:]
+        var redacted = refusal
+        for index in redacted.conflicts.indices {
+            redacted.conflicts[index].otherMeetings = redacted.conflicts[index].otherMeetings.map { other in
+                if visible[other.id] == nil {
+                    let meeting = MeetingReference(other.id).flatMap { try? dependencies.database.meeting($0) }
+                    visible[other.id] = meeting.map { isVisible($0, to: principal) } ?? false
+                }
+                return visible[other.id]! ? other : Conflict.OtherMeeting(id: "", title: "a meeting of another unit")
+            }
+        }
+        return redacted
     }
 
     func isVisible(_ meeting: Meeting, to principal: Principal) -> Bool {

@@ -25,7 +25,7 @@ struct MeetingRunRoutes {
         group.post("meetings/:id/run/extend") { request, context in
             let (meeting, principal) = try operatedEverywhere(try context.parameters.require("id"), context)
             let body = try await JSONBody.decode(ExtendBody.self, from: request, allowedFields: ["minutes"])
-            return try JSONResponse.make(try await extend(meeting, by: body.minutes, actor: principal.name))
+            return try JSONResponse.make(try await extend(meeting, by: body.minutes, principal: principal))
         }
         group.post("meetings/:id/run/confirmations") { request, context in
             // The hall's own technician confirms it, even in a meeting another unit organises.
@@ -66,7 +66,8 @@ struct MeetingRunRoutes {
 
     // MARK: - Handlers
 
-    private func extend(_ meeting: Meeting, by minutes: Int, actor: String) async throws -> MeetingView {
+    private func extend(_ meeting: Meeting, by minutes: Int, principal: Principal) async throws -> MeetingView {
+        let actor = principal.name
         guard (1...240).contains(minutes) else { throw Problem.unprocessable("minutes must be 1–240", field: "minutes") }
         guard try await scheduler().activeRun(meeting.id)?.state == .live else {
             throw Problem(status: .conflict, code: "not-live", detail: "meeting \(meeting.id) is not live: only a live meeting is extended")
@@ -84,7 +85,7 @@ struct MeetingRunRoutes {
             let changed = try await dependencies.offloaded { try $0.changeMeeting(reference, scope: .occurrence, to: change, actor: actor, context: context) }
             return MeetingView(changed, zone: dependencies.zone)
         } catch let refusal as BookingRefusal {
-            throw Problem.refused(refusal, zone: dependencies.zone)
+            throw Problem.refused(meetings.redacted(refusal, for: principal), zone: dependencies.zone)
         }
     }
 

@@ -18,7 +18,7 @@ from playwright.sync_api import sync_playwright
 
 base, password, shots = sys.argv[1], sys.argv[2], sys.argv[3]
 settings = json.loads(sys.argv[4])
-report = {"errors": [], "screens": [], "unlabelled": {}, "focusMovedToTitle": {}}
+report = {"errors": [], "screens": [], "unlabelled": {}, "focusMovedToTitle": {}, "lowContrast": {}}
 counter = [0]
 
 
@@ -28,6 +28,7 @@ def shot(page, name):
     page.screenshot(path=f"{shots}/{counter[0]:02d}-{name}.png", full_page=True)
     report["screens"].append(name)
     check_labels(page, name)
+    check_contrast(page, name)
 
 
 def check_labels(page, name):
@@ -38,6 +39,39 @@ def check_labels(page, name):
         .map(c => c.name || c.id || c.outerHTML.slice(0, 60))""")
     if missing:
         report["unlabelled"][name] = missing
+
+
+CONTRAST = """() => {
+  const rgb = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => { const c = [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]; };
+  const background = (element) => {
+    for (let e = element; e; e = e.parentElement) {
+      const value = rgb(getComputedStyle(e).backgroundColor);
+      if (value.length === 3 || (value.length === 4 && value[3] > 0.9)) return value.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const failures = [];
+  for (const element of document.querySelectorAll('body *')) {
+    if (!element.offsetParent || element.closest('video, [disabled], .skip')) continue;
+    if (![...element.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const style = getComputedStyle(element);
+    if (style.visibility === 'hidden' || Number(style.opacity) < 1) continue;
+    const [l1, l2] = [luminance(rgb(style.color).slice(0, 3)), luminance(background(element))];
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < needed) failures.push(`${element.tagName.toLowerCase()}.${element.className} "${element.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+  }
+  return failures.slice(0, 10);
+}"""
+
+
+def check_contrast(page, name):
+    """Every visible piece of text meets WCAG AA contrast against the background it sits on."""
+    failures = page.evaluate(CONTRAST)
+    if failures:
+        report["lowContrast"][name] = failures
 
 
 def wait_until(page, expression, timeout):

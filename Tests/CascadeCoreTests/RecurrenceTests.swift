@@ -61,6 +61,8 @@ import Testing
     @Test(arguments: [
         (Recurrence(frequency: .weekly, interval: 0), "recurrence.interval"),
         (Recurrence(frequency: .daily, count: 0), "recurrence.count"),
+        (Recurrence(frequency: .daily, count: 100_000_000), "recurrence.count"),
+        (Recurrence(frequency: .daily, until: LocalDate("9999-12-31")), "recurrence.until"),
         (Recurrence(frequency: .daily, until: LocalDate("2027-01-01"), count: 3), "recurrence.until"),
         (Recurrence(frequency: .daily, until: LocalDate("2026-01-01")), "recurrence.until"),
         (Recurrence(frequency: .weekly, weekdays: [8]), "recurrence.weekdays"),

@@ -73,6 +73,7 @@ import Testing
             let focused = report["focusMovedToTitle"] as? [String: String] ?? [:]
             #expect(focused["vp"] == "screen-title" && focused["kt"] == "screen-title" && focused["qt"] == "screen-title" && focused["cb"] == "search-words", "\(focused)")
             #expect((report["unlabelled"] as? [String: Any])?.isEmpty == true, "form controls without a label: \(report["unlabelled"] ?? "")")
+            #expect((report["lowContrast"] as? [String: Any])?.isEmpty == true, "text below WCAG AA contrast: \(report["lowContrast"] ?? "")")
             #expect((report["calendarTree"] as? String ?? "").contains("heading \"Lịch họp\""))
 
             // Secretariat: the conflict named as they typed, a suggested slot booked, nothing else moved.

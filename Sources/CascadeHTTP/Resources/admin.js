@@ -21,7 +21,7 @@ export async function render(view, [tab = "users"], parameters) {
 async function users(view) {
   const [list, units] = await Promise.all([api("/api/v1/users"), api("/api/v1/units")]);
   const unitName = (id) => (id ? (units.find((u) => u.id === id) || { name: id }).name : t("admin.wholeTree"));
-  const secret = el("div", { id: "one-time-password", role: "alert" });
+  const secret = el("div", { id: "one-time-password" });
   const table = el("table", { id: "users" }, el("thead", {}, el("tr", {}, ...["admin.name", "admin.role", "admin.scope", "admin.status", ""].map((k) => el("th", { scope: "col" }, k ? t(k) : "")))));
   const rows = el("tbody");
   const tokens = el("div", { id: "user-tokens" });
@@ -37,22 +37,26 @@ async function users(view) {
   table.append(rows);
   const name = el("input", { name: "name", required: true, maxLength: 64, autocomplete: "off" });
   const role = select(["viewer", "secretariat", "technician", "admin"].map((r) => [r, t("role." + r)]), "viewer", { name: "role" });
-  const scope = select([["", t("admin.wholeTree")], ...units.map((u) => [u.id, u.name])], session.me.scopeUnitId || "", { name: "unitId" });
+  // The scope is chosen, never defaulted to the whole tree.
+  const scope = select([["", t("admin.chooseScope")], ...(session.me.scopeUnitId ? [] : [["*", t("admin.wholeTree")]]), ...units.map((u) => [u.id, u.name])], "", { name: "unitId", required: true });
   const result = el("div");
   const form = el("form", { class: "card", id: "create-user" }, el("h2", {}, t("admin.createUser")),
     el("div", { class: "row" }, field(t("admin.name"), name), field(t("admin.role"), role), field(t("admin.scope"), scope, t("admin.scopeHint"))),
     el("button", { type: "submit" }, t("admin.create")), result);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (!scope.value) { result.replaceChildren(el("p", { class: "error", role: "alert" }, t("admin.scopeNeeded"))); scope.focus(); return; }
     const body = { name: name.value.trim(), role: role.value };
-    if (scope.value) body.unitId = scope.value;
+    if (scope.value !== "*") body.unitId = scope.value;
     const created = await attempt(() => api("/api/v1/users", { method: "POST", body }), result);
     if (created) showSecret(created.user.name, created.password);
   });
   view.append(secret, el("section", { class: "card" }, el("h2", {}, t("admin.users")), table), tokens, form);
 
   function showSecret(user, password) {
-    secret.replaceChildren(el("div", { class: "card notice-secret" }, el("p", {}, t("admin.passwordOnce", { user })), el("code", { class: "secret" }, password)));
+    // Shown, not read aloud; hidden again with one click once handed over.
+    secret.replaceChildren(el("div", { class: "card notice-secret" }, el("p", {}, t("admin.passwordOnce", { user })), el("code", { class: "secret" }, password),
+      " ", el("button", { type: "button", class: "small secondary", onclick: () => secret.replaceChildren() }, t("admin.hidePassword"))));
     secret.scrollIntoView();
   }
   async function toggle(user) {

@@ -14,8 +14,8 @@ export class Problem extends Error {
 }
 
 async function answer(response) {
-  if (response.status === 401) {
-    session.csrfToken = null;
+  if (response.status === 401 && session.csrfToken !== null) {
+    forget();
     window.dispatchEvent(new Event("cascade:signed-out"));
   }
   if (response.status === 204) return null;
@@ -68,9 +68,21 @@ export async function signIn(name, password) {
   session.csrfToken = body.csrfToken;
 }
 
-/** Ends the session on the server too: the cookie's token is revoked. */
+/**
+ * Ends the session on the server too: the cookie's token is revoked. Resolves to false (and stays
+ * signed in) when the server could not be told — a shared tablet must not look signed out when it is not.
+ */
 export async function signOut() {
-  if (session.csrfToken !== null) await fetch("/auth/session", { method: "DELETE", headers: { "X-CSRF-Token": session.csrfToken } }).catch(() => {});
+  if (session.csrfToken !== null) {
+    const response = await fetch("/auth/session", { method: "DELETE", headers: { "X-CSRF-Token": session.csrfToken } }).catch(() => null);
+    if (!response || (response.status !== 204 && response.status !== 401)) return false;
+  }
+  forget();
+  return true;
+}
+
+/** Drops the session on this page: no token, no user, no event stream. */
+export function forget() {
   session.csrfToken = null;
   session.me = null;
   if (streamControl) streamControl.abort();

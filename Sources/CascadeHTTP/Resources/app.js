@@ -8,6 +8,12 @@ import { el, notify } from "./ui.js";
 const view = document.getElementById("view");
 const loginSection = document.getElementById("login");
 let leave = null;
+let routing = 0;
+let stopAlarms = null;
+
+function leaveScreen() {
+  if (leave) { try { leave(); } catch (_) { /* a screen that fails to clean up must not block the next */ } leave = null; }
+}
 
 // Address → screen module and the roles that may open it (the server checks again on every call).
 const screens = [
@@ -44,7 +50,8 @@ function drawNav(current) {
 }
 
 async function route() {
-  if (leave) { try { leave(); } catch (_) { /* a screen that fails to clean up must not block the next */ } leave = null; }
+  leaveScreen();
+  const ticket = ++routing;
   if (!session.me) return showSignIn();
   const [path, search] = location.hash.replace(/^#\/?/, "").split("?");
   if (!path) { location.replace("#/" + home(session.me.role)); return; }
@@ -55,14 +62,21 @@ async function route() {
     if (!match) continue;
     if (!allowed(screen)) break;
     const module = await import(screen.module);
-    view.replaceChildren();
+    if (ticket !== routing) return;
+    // A screen draws into a container of its own, shown once it is ready; a newer address wins.
+    const container = el("div");
+    let cleanUp = null;
     try {
-      leave = (await module[screen.entry || "render"](view, match.slice(1), parameters)) || null;
+      cleanUp = (await module[screen.entry || "render"](container, match.slice(1), parameters)) || null;
     } catch (problem) {
-      view.append(el("p", { class: "error", role: "alert" }, problem.message));
+      container.append(el("p", { class: "error", role: "alert" }, problem.message));
     }
-    const heading = document.getElementById("screen-title");
-    if (heading && !view.contains(document.activeElement)) heading.focus({ preventScroll: true });
+    if (ticket !== routing) { if (cleanUp) cleanUp(); return; }
+    leave = cleanUp;
+    view.replaceChildren(...container.childNodes);
+    // Focus goes to the field a screen asks for (the archive's search box), else to its title.
+    const target = view.querySelector("[data-autofocus]") || document.getElementById("screen-title");
+    if (target && !view.contains(document.activeElement)) target.focus({ preventScroll: true });
     return;
   }
   view.replaceChildren(el("h1", {}, t("screen.notFound")), el("p", {}, el("a", { href: "#/" }, t("action.home"))));
@@ -75,7 +89,7 @@ function showSignIn() {
   view.replaceChildren(loginSection);
   loginSection.hidden = false;
   translateShell();
-  document.getElementById("name").focus();
+  if (!loginSection.contains(document.activeElement)) document.getElementById("name").focus();
 }
 
 function translateShell() {
@@ -102,7 +116,8 @@ async function start() {
     document.getElementById("who").textContent = `${me.name} · ${t("role." + me.role)}`;
     document.getElementById("sign-out").hidden = false;
     // Meeting state changes and alarms reach every screen as a notice.
-    onEvent((kind, data) => {
+    if (stopAlarms) stopAlarms();
+    stopAlarms = onEvent((kind, data) => {
       if (kind === "meeting-alarm" && data.alarm) notify(`${data.title}: ${data.alarm.detail}`, "error");
     });
   }
@@ -122,7 +137,8 @@ document.getElementById("login-form").addEventListener("submit", async (event) =
   }
 });
 document.getElementById("sign-out").addEventListener("click", async () => {
-  await signOut();
+  if (!(await signOut())) { notify(t("signOut.failed"), "error"); return; }
+  leaveScreen();
   location.hash = "#/";
   showSignIn();
 });
@@ -133,5 +149,5 @@ document.getElementById("language").addEventListener("click", () => {
   route();
 });
 window.addEventListener("hashchange", route);
-window.addEventListener("cascade:signed-out", () => { session.me = null; showSignIn(); });
+window.addEventListener("cascade:signed-out", () => { leaveScreen(); showSignIn(); });
 start();

@@ -33,7 +33,7 @@ export async function render(view, _, parameters) {
     const next = query({ q: words.value.trim(), from: fromDate, to: toDate, unit: unit.value, hall: hall.value, classification: classification.value, hasRecording: recorded.checked ? "true" : "" });
     location.hash = "#/archive" + (next || "?");
   });
-  if (![...parameters.keys()].length && !location.hash.includes("?")) { words.focus(); return; }
+  words.dataset.autofocus = "true";
 
   const unitName = (id) => (units.find((u) => u.id === id) || { name: id }).name;
   try {

@@ -20,6 +20,9 @@ export async function render(view, _, parameters) {
   const everyHallOf = select([["", "—"], ...units.map((u) => [u.id, u.name])], "", { name: "hallsOfUnit" });
   const frequency = select([["", t("booking.once")], ["daily", t("booking.daily")], ["weekly", t("booking.weekly")], ["monthly", t("booking.monthly")]], "", { name: "recurrence.frequency" });
   const until = dateInput("recurrence.until", "", false);
+  const count = el("input", { type: "number", name: "recurrence.count", min: 1, max: 1000, value: 10, class: "short" });
+  const repeatDetails = el("div", { class: "row", hidden: true }, field(t("booking.until"), until, t("form.dateHint")), field(t("booking.count"), count, t("booking.countHint")));
+  frequency.addEventListener("change", () => { repeatDetails.hidden = !frequency.value; });
   const notes = el("textarea", { name: "notes", rows: 2, maxLength: 2000 });
 
   const hallBoxes = el("div", { class: "hall-choices" });
@@ -45,7 +48,7 @@ export async function render(view, _, parameters) {
         field(t("booking.origin"), origin, t("booking.originHint")),
         el("div", { class: "row" }, field(t("booking.classification"), classification),
           el("label", { class: "check" }, record, " " + t("booking.record"))),
-        el("div", { class: "row" }, field(t("booking.repeat"), frequency), field(t("booking.until"), until, t("form.dateHint"))),
+        field(t("booking.repeat"), frequency), repeatDetails,
         field(t("booking.notes"), notes)),
       el("div", {},
         el("fieldset", {}, el("legend", {}, t("booking.halls")),
@@ -69,8 +72,9 @@ export async function render(view, _, parameters) {
     if (everyHallOf.value) value.hallsOfUnit = everyHallOf.value;
     if (frequency.value) {
       value.recurrence = { frequency: frequency.value };
+      // An end date, else a number of meetings (ten unless changed): a series always ends.
       if (readDate(until)) value.recurrence.until = readDate(until);
-      else value.recurrence.count = 10;
+      else value.recurrence.count = Number(count.value) || 10;
     }
     return value;
   }
@@ -103,7 +107,7 @@ export async function render(view, _, parameters) {
       checkResult.append(el("p", { class: "ok", "data-free": "true" }, "✓ ", t("booking.free", { n: answer.hallIds.length })));
       return;
     }
-    checkResult.append(conflictList(answer.conflicts, halls), suggestionButtons(answer.suggestions));
+    checkResult.append(conflictList(answer.conflicts, halls, units), suggestionButtons(answer.suggestions));
   }
   function suggestionButtons(suggestions) {
     if (!suggestions.length) return el("p", { class: "muted" }, t("booking.noSuggestion"));
@@ -133,21 +137,23 @@ export async function render(view, _, parameters) {
       location.hash = id ? "#/meetings/" + id : "#/calendar";
     } catch (problem) {
       showProblem(submitResult, problem);
-      if (problem.body.conflicts) submitResult.append(conflictList(problem.body.conflicts, halls), suggestionButtons(problem.body.suggestions || []));
+      if (problem.body.conflicts) submitResult.append(conflictList(problem.body.conflicts, halls, units), suggestionButtons(problem.body.suggestions || []));
     }
   });
   check();
 }
 
 /** What stands in the way of a booking: the hall, link or relay node, and the meeting holding it. */
-export function conflictList(conflicts, halls) {
+export function conflictList(conflicts, halls, units) {
   const list = el("ul", { class: "conflicts", id: "conflicts" });
   for (const conflict of conflicts.slice(0, 20)) {
-    const hall = conflict.hallId && (halls.find((h) => h.id === conflict.hallId) || {}).name;
-    const others = conflict.otherMeetings.map((m) => m.title || m.id).join(", ");
+    const hall = conflict.hallId && (halls.find((h) => h.id === conflict.hallId) || { name: conflict.hallId }).name;
+    const unit = conflict.unitId && (units.find((u) => u.id === conflict.unitId) || { name: conflict.unitId }).name;
+    const others = conflict.otherMeetings.map((m) => (m.id ? m.title : t("conflict.otherUnit"))).join(", ");
     list.append(el("li", { class: "error", "data-kind": conflict.kind },
-      el("strong", {}, t("conflict." + conflict.kind) + (hall ? ": " + hall : conflict.unitId ? ": " + conflict.unitId : "")),
+      el("strong", {}, t("conflict." + conflict.kind) + (hall ? ": " + hall : unit ? ": " + unit : "")),
       ` — ${others} (${dateTime(conflict.overlapStart)}–${localTime(conflict.overlapEnd)})`));
   }
-  return el("div", {}, el("p", { class: "error" }, t("booking.conflicts", { n: conflicts.length })), list);
+  return el("div", {}, el("p", { class: "error" }, t("booking.conflicts", { n: conflicts.length })), list,
+    el("p", { class: "muted" }, t("booking.rehearsalIncluded")));
 }

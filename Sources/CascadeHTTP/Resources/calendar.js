@@ -35,7 +35,8 @@ export async function render(view, _, parameters) {
   hallFilter.addEventListener("change", () => go({ hall: hallFilter.value }));
   const canBook = ["admin", "secretariat"].includes(session.me.role);
 
-  const title = mode === "week" ? t("calendar.week", { from: shortDate(first), to: shortDate(last) }) : t("calendar.month", { month: date.slice(5, 7), year: date.slice(0, 4) });
+  const title = mode === "week" ? t("calendar.week", { from: shortDate(first), to: shortDate(last) })
+    : t("calendar.month", { month: t("month." + Number(date.slice(5, 7))), year: date.slice(0, 4) });
   const grid = el("div", { class: mode === "week" ? "week" : "month", id: "calendar-grid", "aria-busy": "true" });
   view.append(
     screenTitle(t("calendar.title")),
@@ -65,10 +66,12 @@ export async function render(view, _, parameters) {
       for (let i = 0; i < 7; i++) {
         const day = addDays(first, i);
         const list = el("ul", { class: "meetings" });
-        for (const meeting of byDay.get(day) || []) list.append(el("li", {}, meetingCard(meeting, halls)));
+        for (const meeting of byDay.get(day) || []) list.append(el("li", {}, meetingCard(meeting, halls, units)));
         if (!list.children.length) list.append(el("li", { class: "empty" }, t("calendar.free")));
+        const bookHere = canBook && day >= session.site.today
+          ? el("a", { href: `#/book?date=${day}`, "aria-label": t("calendar.bookOn", { day: longDate(day) }), title: t("calendar.bookOn", { day: longDate(day) }) }, "+") : null;
         grid.append(el("section", { class: "day" + (day === session.site.today ? " today" : ""), "aria-label": longDate(day) },
-          el("h3", {}, longDate(day)), list));
+          el("h3", {}, el("span", {}, longDate(day)), bookHere), list));
       }
     } else {
       const table = el("table", { class: "month-table" });
@@ -82,7 +85,8 @@ export async function render(view, _, parameters) {
           const cell = el("td", { class: (day.slice(0, 7) === date.slice(0, 7) ? "" : "other-month") + (day === session.site.today ? " today" : "") },
             el("a", { class: "day-number", href: `#/calendar?view=week&date=${day}`, "aria-label": longDate(day) }, day.slice(8)));
           for (const meeting of meetings.slice(0, 3)) {
-            cell.append(el("a", { class: "month-meeting state-" + meeting.state, href: "#/meetings/" + meeting.id }, localTime(meeting.start) + " " + meeting.title));
+            cell.append(el("a", { class: "month-meeting state-" + meeting.state, href: "#/meetings/" + meeting.id, title: t("state." + meeting.state) },
+              localTime(meeting.start) + " " + meeting.title + (meeting.state === "cancelled" ? ` (${t("state.cancelled")})` : "")));
           }
           if (meetings.length > 3) cell.append(el("a", { class: "more", href: `#/calendar?view=week&date=${day}` }, t("calendar.more", { n: meetings.length - 3 })));
           row.append(cell);
@@ -95,20 +99,25 @@ export async function render(view, _, parameters) {
     grid.setAttribute("aria-busy", "false");
   }
   await fill();
+  // A meeting's run changing shows at once; colleagues' bookings within a minute.
   let pending = null;
-  return onEvent((kind) => {
+  const stopEvents = onEvent((kind) => {
     if (kind !== "meeting-state") return;
     clearTimeout(pending);
     pending = setTimeout(fill, 500);
   });
+  const timer = setInterval(() => fill().catch(() => {}), 60000);
+  return () => { stopEvents(); clearInterval(timer); clearTimeout(pending); };
 }
 
 /** A meeting as a card on the calendar: time, title, state, halls. */
-export function meetingCard(meeting, halls) {
+export function meetingCard(meeting, halls, units) {
   const hallNames = meeting.halls.map((id) => (halls.find((h) => h.id === id) || { name: id }).name);
+  const organiser = (units.find((u) => u.id === meeting.organiserUnitId) || { name: meeting.organiserUnitId }).name;
   return el("a", { class: "meeting-card state-" + meeting.state, href: "#/meetings/" + meeting.id },
     el("span", { class: "time" }, `${localTime(meeting.start)}–${localTime(meeting.end)}`),
     el("strong", {}, meeting.title), " ", badge(meeting.state),
+    el("span", { class: "halls" }, organiser + (meeting.chair ? " · " + meeting.chair : "")),
     el("span", { class: "halls" }, t("calendar.halls", { n: hallNames.length }) + (hallNames.length <= 2 ? ": " + hallNames.join(", ") : "")));
 }
 

@@ -5,7 +5,7 @@
 // for confirmation. A relay's page adds and removes halls and stops it.
 import { api, onEvent, query, session } from "./api.js";
 import { addDays, dateTime, localTime, longDate, t } from "./strings.js";
-import { attempt, badge, confirmAction, el, field, notify, screenTitle, select } from "./ui.js";
+import { attempt, badge, confirmAction, el, field, keepFocus, notify, screenTitle, select } from "./ui.js";
 
 const everySeconds = 2;
 
@@ -37,13 +37,13 @@ export async function render(view, _, parameters) {
         el("td", {}, `${localTime(entry.start)}–${localTime(entry.end)}`),
         el("td", {}, el("a", { href: `#/meetings/${entry.meetingId}` }, entry.title), el("div", { class: "muted" }, t("calendar.halls", { n: entry.halls.length }))),
         el("td", {}, badge(entry.state)),
-        el("td", {}, entry.nextTransition ? `${t("state." + entry.nextTransition.state)} ${localTime(entry.nextTransition.at)}` : "—"),
+        el("td", {}, entry.nextTransition ? t("next." + entry.nextTransition.state, { at: localTime(entry.nextTransition.at) }) : "—"),
         el("td", { class: entry.alarms.length ? "error" : "" }, entry.alarms.length ? entry.alarms.map((a) => t("alarm." + a.kind)).join(", ") : "—"),
-        el("td", {}, el("a", { class: "button small", href: `#/console/meetings/${entry.meetingId}` }, t("console.board")))));
+        el("td", {}, el("a", { class: "button small", href: `#/console/meetings/${entry.meetingId}`, "data-key": "board-" + entry.meetingId }, t("console.board")))));
     }
     if (!entries.length) body.append(el("tr", {}, el("td", { colSpan: 6, class: "muted" }, t("console.noMeetings"))));
     table.append(body);
-    sheet.replaceChildren(table);
+    keepFocus(sheet, () => sheet.replaceChildren(table));
 
     const running = relays.filter((r) => !["stopped", "failed"].includes(r.state));
     relayList.replaceChildren(running.length ? el("ul", {}, ...running.map((relay) => {
@@ -171,7 +171,11 @@ export async function board(view, [id]) {
     if (key !== actionsKey && run.relayId) actions.append(el("a", { class: "button secondary", href: `#/console/relays/${run.relayId}` }, t("board.relay", { id: run.relayId })));
     if (key !== actionsKey) { actionsBox.replaceChildren(actions); actionsKey = key; }
     top.replaceChildren(el("section", { class: "card board-top" },
-      el("div", {}, el("p", {}, badge(run.state), " ", run.nextTransition ? t("board.next", { state: t("state." + run.nextTransition.state), at: dateTime(run.nextTransition.at) }) : ""),
+      el("div", {}, el("p", {}, badge(run.state), " ", run.nextTransition ? t("next." + run.nextTransition.state, { at: dateTime(run.nextTransition.at) }) : ""),
+        el("p", { id: "ready-count" }, t("board.ready", {
+          ready: run.halls.filter((h) => h.state === "origin" || (h.state !== "waiting" && (h.state !== "connected" || h.confirmation))).length,
+          connected: run.halls.filter((h) => h.state === "connected").length, total: run.halls.length,
+        })),
         el("p", {}, `${t("booking.origin")}: ${run.origin ? run.origin.name + (run.origin.usesBackup ? ` (${t("board.backup")})` : "") : "—"}`)),
       el("div", { class: "source" }, el("p", {}, t("board.source"), " ", badge(source ? source.state : "none", "source"), source && source.problem ? el("span", { class: "error" }, " " + source.problem) : null),
         el("label", { htmlFor: "level" }, t("board.level")), " ", meter, el("span", { id: "level-text" }, peak == null ? ` ${t("board.notMetered")}` : ` ${peak.toFixed(0)} dB`))));
@@ -179,18 +183,18 @@ export async function board(view, [id]) {
     const table = el("table", {}, el("thead", {}, el("tr", {}, ...["meeting.hall", "console.state", "board.bitrate", "board.loss", "board.rtt", "board.lastReport", "board.confirmed", ""].map((k) => el("th", { scope: "col" }, k ? t(k) : "")))));
     const body = el("tbody");
     for (const hall of run.halls) {
-      const confirm = hall.confirmation ? el("span", { class: "ok" }, `✓ ${hall.confirmation.by || ""}`) : "—";
+      const confirm = hall.confirmation ? el("span", { class: "ok" }, `✓ ${hall.confirmation.confirmedBy || ""} ${hall.confirmation.confirmedAt ? localTime(hall.confirmation.confirmedAt) : ""}`) : "—";
       body.append(el("tr", { class: "hall-" + hall.state, "data-hall": hall.hallId, "data-state": hall.state },
         el("th", { scope: "row" }, hall.name), el("td", {}, badge(hall.state, "hall")),
         el("td", {}, hall.bitrateKbps != null ? `${hall.bitrateKbps} kbit/s` : "—"),
         el("td", {}, hall.lostPackets != null ? `${hall.lostPackets} / ${hall.retransmittedPackets ?? 0}` : "—"),
         el("td", {}, hall.rttMs != null ? `${hall.rttMs.toFixed(0)} ms` : "—"),
         el("td", {}, hall.lastReportAt ? localTime(hall.lastReportAt) : "—"), el("td", {}, confirm),
-        el("td", {}, hall.state === "origin" || !["rehearsal", "live", "booked"].includes(run.state) ? "" :
-          el("button", { type: "button", class: "small secondary", onclick: () => confirmHall(hall) }, t("board.confirm")))));
+        el("td", {}, hall.state !== "connected" || !["rehearsal", "live"].includes(run.state) ? "" :
+          el("button", { type: "button", class: "small secondary", "data-key": "confirm-" + hall.hallId, onclick: () => confirmHall(hall) }, t("board.confirm")))));
     }
     table.append(body);
-    hallTable.replaceChildren(table);
+    keepFocus(hallTable, () => hallTable.replaceChildren(table));
     alarms.replaceChildren(...run.alarms.map((alarm) => el("li", { class: "error" }, `${dateTime(alarm.at)} — ${t("alarm." + alarm.kind)}: ${alarm.detail}`)));
     if (!run.alarms.length) alarms.append(el("li", { class: "muted" }, t("board.noAlarms")));
   }
@@ -219,6 +223,11 @@ export async function relay(view, [id]) {
   let controlsKey = "";
   const table = el("div", { id: "relay-halls" });
   const result = el("div", { role: "status" });
+  let seeded = false;
+  // The address a hall's decoder calls, to paste into it.
+  const copy = async (text) => {
+    try { await navigator.clipboard.writeText(text); notify(t("relay.copied")); } catch (_) { notify(text); }
+  };
   const log = eventLog(halls);
   view.append(screenTitle(t("relay.title", { id })), el("p", {}, el("a", { href: "#/console" }, "← ", t("board.back"))), top, controls,
     el("section", { class: "card" }, el("h2", {}, t("board.halls")), table), result, log.section);
@@ -256,13 +265,15 @@ export async function relay(view, [id]) {
         el("th", { scope: "row" }, hallName(hall.hallId)), el("td", {}, badge(state, "hall")),
         el("td", {}, live ? `${live.bitrateKbps} kbit/s` : "—"), el("td", {}, live && live.rttMs != null ? `${live.rttMs.toFixed(0)} ms` : "—"),
         el("td", {}, live && live.lostPackets != null ? `${live.lostPackets} / ${live.retransmittedPackets ?? 0}` : "—"),
-        el("td", {}, address ? el("code", { class: "address", "data-url": address.url }, address.url) : "—"),
-        el("td", {}, running ? el("button", { type: "button", class: "small secondary", onclick: async () => {
+        el("td", {}, address ? el("code", { class: "address", "data-url": address.url }, address.url) : "—",
+          address ? el("button", { type: "button", class: "small secondary", "data-key": "copy-" + hall.hallId, onclick: () => copy(address.url) }, t("relay.copy")) : null),
+        el("td", {}, running ? el("button", { type: "button", class: "small secondary", "data-key": "remove-" + hall.hallId, onclick: async () => {
           if (!(await confirmAction(t("relay.confirmRemove", { hall: hallName(hall.hallId) }), t("relay.remove")))) return;
           if (await attempt(() => api(`/api/v1/relays/${id}/halls/${hall.hallId}`, { method: "DELETE" }), result)) refresh();
         } }, t("relay.remove")) : "")));
     }
-    table.replaceChildren(el("table", {}, el("thead", {}, el("tr", {}, ...["meeting.hall", "console.state", "board.bitrate", "board.rtt", "board.loss", "relay.address", ""].map((k) => el("th", { scope: "col" }, k ? t(k) : "")))), rows));
+    keepFocus(table, () => table.replaceChildren(el("table", {}, el("thead", {}, el("tr", {}, ...["meeting.hall", "console.state", "board.bitrate", "board.rtt", "board.loss", "relay.address", ""].map((k) => el("th", { scope: "col" }, k ? t(k) : "")))), rows)));
+    if (!seeded) { seeded = true; for (const event of current.recentEvents || []) log.add(event.kind, { ...event, relayId: Number(id.slice(2)) }); }
     return running;
   }
   await refresh();

@@ -29,7 +29,8 @@ export async function render(view, [id]) {
       el("a", { class: "button secondary", href: `#/meetings/${id}/roll-call`, id: "roll-call-link" }, t("meeting.rollCall")),
       el("a", { class: "button secondary", href: `#/meetings/${id}/minutes`, id: "minutes-link" }, t("meeting.minutes")),
       canOperate ? el("a", { class: "button secondary", href: `#/console/meetings/${id}` }, t("meeting.board")) : null,
-      el("a", { class: "button secondary", href: `#/calendar?date=${meeting.start.slice(0, 10)}` }, t("meeting.inCalendar"))));
+      el("a", { class: "button secondary", href: `#/calendar?date=${meeting.start.slice(0, 10)}` }, t("meeting.inCalendar")),
+      el("button", { type: "button", class: "secondary", onclick: () => window.print() }, t("meeting.print"))));
 
   // Details and halls.
   const details = el("dl", { class: "details" });
@@ -53,7 +54,9 @@ export async function render(view, [id]) {
 
   // Attendance: halls measured from their connections, delegates from the roll call.
   const attendanceSection = el("section", { class: "card", id: "attendance" }, el("h2", {}, t("meeting.attendance")));
-  if (attendance) {
+  if (attendance && Date.now() < Date.parse(meeting.rehearsalStart)) {
+    attendanceSection.append(el("p", { class: "muted" }, t("meeting.notYet", { at: dateTime(meeting.rehearsalStart) })));
+  } else if (attendance) {
     const summary = attendance.summary;
     attendanceSection.append(el("p", {}, t("meeting.attendanceSummary", { connected: summary.connected, invited: summary.invited, absent: summary.absent })));
     const table = el("table", {}, el("caption", { class: "visually-hidden" }, t("meeting.attendance")),
@@ -115,7 +118,13 @@ export async function render(view, [id]) {
         el("a", { class: "button", href: `/api/v1/meetings/${id}/media.mp4`, download: true, id: "download-whole" }, t("player.downloadWhole")),
         field(t("meeting.fromSeconds"), from), field(t("meeting.toSeconds"), to), rangeLink,
         el("a", { href: `/watch?meeting=${encodeURIComponent(id)}` }, t("meeting.openPlayer"))));
-    stopPlayer = (await mountPlayer(id, parts)).stop;
+    // The player starts once the page is shown (a media element works in the document).
+    let left = false;
+    setTimeout(async () => {
+      const mounted = await mountPlayer(id, parts);
+      if (left) mounted.stop(); else stopPlayer = mounted.stop;
+    }, 0);
+    stopPlayer = () => { left = true; };
   } else {
     recording.append(el("p", { class: "muted" }, t("meeting.noRecording")));
   }

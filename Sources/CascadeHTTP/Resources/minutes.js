@@ -2,22 +2,24 @@
 // conclusion), documents issued and notes; saved as a draft, then made final. While the meeting is
 // live, "starts now" on an item marks where it begins in the recording. A final version changes only
 // through a new version; earlier ones stay readable. Attachments are PDF, DOCX or ODT files.
-import { api, onEvent, upload } from "./api.js";
+import { api, onEvent, session, upload } from "./api.js";
 import { clock, dateTime, t } from "./strings.js";
-import { attempt, dateInput, el, field, notify, readDate, screenTitle, showProblem } from "./ui.js";
+import { attempt, confirmAction, dateInput, el, field, notify, readDate, screenTitle, showProblem } from "./ui.js";
 
 export async function render(view, [id]) {
   const meeting = await api(`/api/v1/meetings/${id}`);
   const load = () => api(`/api/v1/meetings/${id}/minutes`).catch((problem) => { if (problem.status === 404) return null; throw problem; });
   let minutes = await load();
   let run = await api(`/api/v1/meetings/${id}/run`).catch(() => null);
+  const canEdit = ["admin", "secretariat"].includes(session.me.role);
   const container = el("div");
   view.append(screenTitle(t("minutes.title", { title: meeting.title })),
     el("p", {}, el("a", { href: `#/meetings/${id}` }, "← ", t("rollCall.back"))), container);
 
   function draw() {
     const content = minutes ? minutes.content : { chair: meeting.chair || "", secretary: "", notes: "", agenda: [], documents: [] };
-    const isFinal = minutes && minutes.state === "final";
+    // Read only once final (a change needs a new version), and for those who do not write minutes.
+    const isFinal = (minutes && minutes.state === "final") || !canEdit;
     const isLive = run && run.state === "live";
     const result = el("div", { id: "minutes-result" });
     const chair = el("input", { name: "chair", value: content.chair, maxLength: 200, disabled: isFinal });
@@ -36,7 +38,7 @@ export async function render(view, [id]) {
         field(t("minutes.conclusion"), el("textarea", { name: "item-conclusion", rows: 2, disabled: isFinal }, item.conclusion || "")));
       if (!isFinal) {
         row.append(el("div", { class: "toolbar" },
-          isLive && minutes ? el("button", { type: "button", class: "live", "data-mark": String(index), onclick: () => markNow(index) }, "● ", t("minutes.startsNow")) : null,
+          el("button", { type: "button", class: "live", "data-mark": "", hidden: !isLive, onclick: () => markNow(row) }, "● ", t("minutes.startsNow")),
           el("button", { type: "button", class: "secondary", onclick: () => { row.remove(); } }, t("minutes.removeItem"))));
       }
       if (item.startSeconds != null) row.prepend(el("p", { class: "muted" }, t("minutes.startsAt", { at: clock(item.startSeconds) })));
@@ -61,10 +63,11 @@ export async function render(view, [id]) {
       el("div", { class: "toolbar" },
         isFinal ? null : el("button", { type: "submit", id: "save-minutes" }, t("minutes.save")),
         !isFinal && minutes ? el("button", { type: "button", class: "secondary", id: "final-minutes", onclick: makeFinal }, t("minutes.makeFinal")) : null,
-        isFinal ? el("button", { type: "button", id: "new-version", onclick: newVersion }, t("minutes.newVersion")) : null),
+        isFinal && canEdit ? el("button", { type: "button", id: "new-version", onclick: newVersion }, t("minutes.newVersion")) : null,
+        el("button", { type: "button", class: "secondary", onclick: () => window.print() }, t("meeting.print"))),
       result);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
+    // The form as the API takes it; saved before it is made final or an item is marked, so nothing typed is lost.
+    function written() {
       const number = (value) => (value === "" ? undefined : Number(value));
       const body = {
         chair: chair.value, secretary: secretary.value, notes: notes.value,
@@ -78,13 +81,21 @@ export async function render(view, [id]) {
           title: row.querySelector("[name=doc-title]").value, date: readDate(row.querySelector("[name=doc-date]")) || undefined,
         })).filter((d) => d.number),
       };
+      return body;
+    }
+    async function save() {
       try {
-        minutes = await api(`/api/v1/meetings/${id}/minutes`, { method: "PUT", body });
-        notify(t("minutes.saved", { version: minutes.version }));
-        draw();
-      } catch (problem) { showProblem(result, problem); }
+        minutes = await api(`/api/v1/meetings/${id}/minutes`, { method: "PUT", body: written() });
+        return true;
+      } catch (problem) { showProblem(result, problem); return false; }
+    }
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (await save()) { notify(t("minutes.saved", { version: minutes.version })); draw(); }
     });
     async function makeFinal() {
+      if (!(await confirmAction(t("minutes.confirmFinal"), t("minutes.makeFinal")))) return;
+      if (!(await save())) return;
       const done = await attempt(() => api(`/api/v1/meetings/${id}/minutes/final`, { method: "POST" }), result);
       if (done) { minutes = done; notify(t("minutes.finalised")); draw(); }
     }
@@ -92,7 +103,9 @@ export async function render(view, [id]) {
       const done = await attempt(() => api(`/api/v1/meetings/${id}/minutes/versions`, { method: "POST" }), result);
       if (done) { minutes = done; draw(); }
     }
-    async function markNow(index) {
+    async function markNow(row) {
+      const index = [...agenda.children].indexOf(row);
+      if (!(await save())) return;
       const done = await attempt(() => api(`/api/v1/meetings/${id}/minutes/items/${index}/mark`, { method: "POST" }), result);
       if (done) { minutes = done; notify(t("minutes.marked", { title: done.content.agenda[index].title })); draw(); }
     }
@@ -115,7 +128,8 @@ export async function render(view, [id]) {
       file.value = "";
     });
     refresh();
-    return el("section", { class: "card" }, el("h2", {}, t("minutes.attachments")), list, field(t("minutes.attach"), file, t("minutes.attachHint")), result);
+    return el("section", { class: "card" }, el("h2", {}, t("minutes.attachments")), list,
+      canEdit ? field(t("minutes.attach"), file, t("minutes.attachHint")) : null, result);
   }
 
   function versionsCard() {
@@ -130,8 +144,8 @@ export async function render(view, [id]) {
   // The run going live (or ending) shows or hides "starts now".
   return onEvent(async (kind, data) => {
     if (kind !== "meeting-state" || data.meetingId !== id) return;
-    const wasLive = run && run.state === "live";
     run = await api(`/api/v1/meetings/${id}/run`).catch(() => null);
-    if (wasLive !== (run && run.state === "live")) draw();
+    // Only the "starts now" buttons change: what is being typed stays.
+    for (const button of container.querySelectorAll("[data-mark]")) button.hidden = !(run && run.state === "live");
   });
 }

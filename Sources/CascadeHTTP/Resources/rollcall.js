@@ -2,15 +2,17 @@
 // large buttons for present, online, absent with reason, absent, represented. Each tap is saved at
 // once. The organiser's secretariat also adds delegates, copies the list of the previous meeting of
 // a series, or imports a CSV.
-import { api, upload } from "./api.js";
+import { api, session, upload } from "./api.js";
 import { t } from "./strings.js";
-import { attempt, el, field, notify, screenTitle, select } from "./ui.js";
+import { attempt, confirmAction, el, field, notify, screenTitle, select } from "./ui.js";
 
 const states = ["present-in-hall", "present-online", "absent-with-reason", "absent", "represented"];
 
 export async function render(view, [id], parameters) {
   const [meeting, halls, units] = await Promise.all([api(`/api/v1/meetings/${id}`), api("/api/v1/halls"), api("/api/v1/units")]);
   let delegates = await api(`/api/v1/meetings/${id}/delegates`);
+  // Only the secretariat calls the roll; others see it as it stands.
+  const canMark = ["admin", "secretariat"].includes(session.me.role);
   const hallName = (hallId) => (halls.find((h) => h.id === hallId) || { name: hallId }).name;
   const hall = parameters.get("hall") || "";
   const hallFilter = select([["", t("rollCall.allHalls")], ...meeting.halls.map((h) => [h, hallName(h)])], hall, { name: "hall" });
@@ -19,7 +21,7 @@ export async function render(view, [id], parameters) {
   const list = el("div", { class: "roll-call", id: "roll-call" });
   view.append(screenTitle(t("rollCall.title", { title: meeting.title })),
     el("p", {}, el("a", { href: `#/meetings/${id}` }, "← ", t("rollCall.back"))),
-    el("div", { class: "toolbar" }, field(t("calendar.hall"), hallFilter)), tally, list, manage());
+    el("div", { class: "toolbar" }, field(t("calendar.hall"), hallFilter)), tally, list, canMark ? manage() : null);
 
   function draw() {
     const shown = delegates.filter((d) => !hall || d.hallId === hall);
@@ -32,9 +34,11 @@ export async function render(view, [id], parameters) {
         el("legend", {}, el("strong", {}, delegate.name), " — ", delegate.position, el("span", { class: "muted" }, " · " + hallName(delegate.hallId))));
       const buttons = el("div", { class: "choices" });
       for (const state of states) {
+        // A second tap on the chosen state takes it back (not called yet).
+        const chosen = delegate.state === state;
         buttons.append(el("button", {
-          type: "button", class: "choice", "aria-pressed": String(delegate.state === state), "data-choice": state,
-          onclick: () => mark(delegate, state),
+          type: "button", class: "choice", "aria-pressed": String(chosen), "data-choice": state, disabled: !canMark,
+          onclick: () => mark(delegate, chosen ? "not-called" : state),
         }, t("delegate." + state)));
       }
       row.append(buttons);
@@ -88,9 +92,22 @@ export async function render(view, [id], parameters) {
     });
     file.addEventListener("change", async () => {
       if (!file.files.length) return;
+      if (delegates.length && !(await confirmAction(t("rollCall.confirmImport", { n: delegates.length }), t("rollCall.import")))) { file.value = ""; return; }
       if (await attempt(() => upload(`/api/v1/meetings/${id}/delegates/import`, file.files[0], "text/csv"), result)) { notify(t("rollCall.imported")); reload(); }
     });
     return form;
   }
   draw();
+  // Another clerk's marks (another hall, another tablet) appear within a quarter of a minute.
+  const timer = setInterval(async () => {
+    if (list.contains(document.activeElement) && document.activeElement.tagName === "INPUT") return;
+    const fresh = await api(`/api/v1/meetings/${id}/delegates`).catch(() => null);
+    if (fresh && JSON.stringify(fresh) !== JSON.stringify(delegates)) {
+      const focused = document.activeElement && document.activeElement.closest("[data-delegate]");
+      delegates = fresh;
+      draw();
+      if (focused) list.querySelector(`[data-delegate="${focused.dataset.delegate}"] button`)?.focus();
+    }
+  }, 15000);
+  return () => clearInterval(timer);
 }

@@ -18,7 +18,9 @@ export function setZone(name) { zone = name; }
 
 /** The text for `key`, with `{name}` placeholders filled from `values`. */
 export function t(key, values = {}) {
-  const text = catalogues[current][key] ?? vi[key] ?? key;
+  // A count of one takes the catalogue's singular form when it has one ("1 hall", not "1 halls").
+  const singular = values.n === 1 ? catalogues[current][key + ".one"] : undefined;
+  const text = singular ?? catalogues[current][key] ?? vi[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => (values[name] ?? ""));
 }
 
@@ -59,7 +61,8 @@ export function dateTime(instant) {
 }
 /** "1 giờ 05 phút" / "1 h 05 min". */
 export function duration(seconds) {
-  const minutes = Math.round((seconds || 0) / 60);
+  if ((seconds || 0) < 60) return t("duration.seconds", { s: Math.round(seconds || 0) });
+  const minutes = Math.round(seconds / 60);
   return minutes >= 60 ? t("duration.hours", { h: Math.floor(minutes / 60), m: String(minutes % 60).padStart(2, "0") }) : t("duration.minutes", { m: minutes });
 }
 /** "01:02:03" on a recording's clock. */

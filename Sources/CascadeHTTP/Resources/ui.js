@@ -54,7 +54,8 @@ export function confirmAction(message, confirmText) {
     dialog.addEventListener("close", () => { dialog.remove(); resolve(dialog.returnValue === "yes"); });
     document.body.append(dialog);
     dialog.showModal();
-    dialog.querySelector("#confirm-yes").focus();
+    // Enter on an unread question must not do what cannot be undone: "cancel" has the focus.
+    dialog.querySelector("button.secondary").focus();
   });
 }
 
@@ -96,7 +97,7 @@ export async function attempt(body, container) {
 export function dateInput(name, value, withTime = true) {
   return el("input", {
     name, value: formatInput(value), inputMode: "numeric", autocomplete: "off", spellcheck: false, class: withTime ? "date-time" : "date",
-    placeholder: withTime ? "30/11/2026 08:00" : "30/11/2026", "data-date": withTime ? "date-time" : "date",
+    placeholder: withTime ? "dd/mm/yyyy hh:mm" : "dd/mm/yyyy", "data-date": withTime ? "date-time" : "date",
   });
 }
 
@@ -108,4 +109,14 @@ export function readDate(input) {
   if (value === null || value.length !== wanted) { input.setAttribute("aria-invalid", "true"); return null; }
   input.removeAttribute("aria-invalid");
   return value;
+}
+
+/**
+ * Redraws part of a screen that refreshes itself (figures every few seconds) without taking the
+ * keyboard focus away: an element with a `data-key` that had the focus gets it back in the new drawing.
+ */
+export function keepFocus(container, redraw) {
+  const focused = container.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
+  redraw();
+  if (focused) container.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
 }
