@@ -28,7 +28,7 @@ struct RelayRoutes {
     struct RelayView: Encodable {
         var id: String
         var meetingId: String?
-        var source: String
+        var source: String?
         var listenerPort: Int
         var state: String
         var startedAt: Date
@@ -54,10 +54,12 @@ struct RelayRoutes {
         /// `access` (the URL with the SRT passphrase) appear. `maySee` says whether the caller may see
         /// a hall at all: another unit's halls in a shared relay (their figures, events, decoder
         /// addresses) are left out.
-        init(_ summary: RelaySummary, live: RelayLive?, tree: UnitTree, mayOperate: (String) -> Bool, maySee: (String) -> Bool) {
+        /// `showsSource`: the source's address (even without its secrets: a host, a port, a stream
+        /// id) is for those who operate media.
+        init(_ summary: RelaySummary, live: RelayLive?, tree: UnitTree, showsSource: Bool, mayOperate: (String) -> Bool, maySee: (String) -> Bool) {
             id = "rl\(summary.id)"
             meetingId = summary.meetingId
-            source = summary.source
+            source = showsSource ? summary.source : nil
             listenerPort = summary.listenerPort
             state = live?.state ?? summary.state.rawValue
             startedAt = summary.startedAt
@@ -123,7 +125,7 @@ struct RelayRoutes {
             try dependencies.authorize(principal, .readMeetings)
             var views: [RelayView] = []
             for summary in try await dependencies.offloaded({ try $0.relays() }) where isVisible(summary, to: principal) {
-                views.append(RelayView(summary, live: await dependencies.relays?.live(summary.id), tree: dependencies.policy.tree, mayOperate: mayOperate(principal), maySee: maySee(principal)))
+                views.append(RelayView(summary, live: await dependencies.relays?.live(summary.id), tree: dependencies.policy.tree, showsSource: principal.role.allows(.operateMedia), mayOperate: mayOperate(principal), maySee: maySee(principal)))
             }
             return try JSONResponse.make(views)
         }
@@ -233,7 +235,7 @@ struct RelayRoutes {
 
     private func view(_ id: Int64, for principal: Principal) async throws -> RelayView {
         guard let summary = try dependencies.database.relay(id) else { throw Problem.notFound("no relay rl\(id)") }
-        return RelayView(summary, live: await dependencies.relays?.live(id), tree: dependencies.policy.tree, mayOperate: mayOperate(principal), maySee: maySee(principal))
+        return RelayView(summary, live: await dependencies.relays?.live(id), tree: dependencies.policy.tree, showsSource: principal.role.allows(.operateMedia), mayOperate: mayOperate(principal), maySee: maySee(principal))
     }
 
     /// Whether `principal` may see a hall (it belongs to their subtree).
