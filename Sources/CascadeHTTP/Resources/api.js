@@ -1,12 +1,19 @@
 // Cascade's web application talks to the server through these few functions. The session is an
 // HttpOnly cookie this script never sees; every write carries the CSRF token the server gave at
 // sign-in (or on GET /auth/session after a reload).
+import { language, t } from "./strings.js";
+
 export const session = { csrfToken: null, me: null, site: null };
 
-/** A refused request: the RFC 9457 problem the server answered with. */
+/**
+ * A refused request: the RFC 9457 problem the server answered with. The server explains in English;
+ * in Vietnamese the kind of refusal comes first in Vietnamese, the server's detail after it.
+ */
 export class Problem extends Error {
   constructor(status, body) {
-    super((body && body.detail) || `HTTP ${status}`);
+    const detail = (body && body.detail) || `HTTP ${status}`;
+    const summary = body && body.code && language() === "vi" ? t("problem." + body.code) : null;
+    super(summary && summary !== "problem." + body.code ? `${summary} (${detail})` : detail);
     this.status = status;
     this.field = body && body.field;
     this.body = body || {};
