@@ -118,6 +118,7 @@ public enum CascadeServer {
         dependencies.recordings = recordings
         dependencies.defaultPartSeconds = configuration.recording.partSeconds
         dependencies.signInLifetime = configuration.signInLifetime
+        dependencies.secureCookie = configuration.secureCookie
         let relays = makeRelayService(configuration, database: database, supervisor: supervisor, logger: logger)
         dependencies.relays = relays
         dependencies.feeds = configuration.feeds

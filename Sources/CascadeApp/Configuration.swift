@@ -27,6 +27,9 @@ public struct Configuration: Sendable {
     public var apiTokenLifetime = AppDatabase.apiTokenLifetime
     /// How long a sign-in (the web UI, `POST /auth/token`) lasts.
     public var signInLifetime = AppDatabase.signInTokenLifetime
+    /// `server.secureCookie`: the web sign-in cookie is always Secure and named `__Host-cascade_session`
+    /// (turn on when browsers reach Cascade over HTTPS, directly or through a proxy).
+    public var secureCookie = false
     /// Where meetings' pictures come from, and each unit's default.
     public var feeds = FeedCatalogue()
     /// How the scheduler runs meetings.

@@ -26,7 +26,7 @@ public enum ConfigurationLoader {
         try root.allowOnly(["server", "media", "relay", "booking", "recording", "levels", "units", "halls", "feeds", "scheduler", "webhooks", "archive"])
 
         let server = try root.section("server")
-        try server.allowOnly(["http", "dataDir", "zone", "tokenDays", "signInHours"])
+        try server.allowOnly(["http", "dataDir", "zone", "tokenDays", "signInHours", "secureCookie"])
         let httpText = try server.string("http") ?? "127.0.0.1:8080"
         guard let http = HostAndPort(httpText) else { throw fail("server.http", "\"\(httpText)\" is not host:port") }
         let zoneName = try server.string("zone") ?? "Asia/Ho_Chi_Minh"
@@ -134,6 +134,7 @@ public enum ConfigurationLoader {
         configuration.webhooks = try webhooks(root, environment)
         if let days = try server.int("tokenDays", in: 1...366) { configuration.apiTokenLifetime = Double(days) * 86_400 }
         if let hours = try server.int("signInHours", in: 1...168) { configuration.signInLifetime = Double(hours) * 3_600 }
+        if let secure = try server.bool("secureCookie") { configuration.secureCookie = secure }
         return configuration
     }
 

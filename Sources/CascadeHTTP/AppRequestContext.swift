@@ -7,6 +7,8 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``BearerAuthMiddleware`` on every `/api/v1` request.
     public var principal: Principal?
+    /// The token the request was signed in with (bearer or session cookie).
+    public var presentedToken: String?
     /// The client's IP address, for throttling sign-in attempts.
     public let clientAddress: String?
 
@@ -14,6 +16,7 @@ public struct AppRequestContext: RequestContext {
     public init(source: Source) {
         coreContext = .init(source: source)
         principal = nil
+        presentedToken = nil
         clientAddress = source.channel.remoteAddress?.ipAddress
     }
 

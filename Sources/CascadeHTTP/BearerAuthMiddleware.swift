@@ -7,10 +7,13 @@ import Hummingbird
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let database: AppDatabase
+    /// Whether the session cookie is the `__Host-` one (`server.secureCookie`).
+    var secureCookie = false
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let principal: Principal
-        switch try Self.credential(request) {
+        let credential = try Self.credential(request, secureCookie: secureCookie)
+        switch credential {
         case .bearer(let token):
             guard let found = try database.principal(forToken: token) else {
                 throw Problem.unauthorized("the bearer token is unknown, expired or revoked")
@@ -32,6 +35,10 @@ struct BearerAuthMiddleware: RouterMiddleware {
         }
         var context = context
         context.principal = principal
+        switch credential {
+        case .bearer(let token), .session(let token): context.presentedToken = token
+        case .calendarFeed: context.presentedToken = nil
+        }
         context.logger[metadataKey: "user"] = "\(principal.name)"
         return try await next(request, context)
     }
@@ -47,7 +54,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
     }
 
     /// The request's credential; 401 when there is none.
-    static func credential(_ request: Request) throws -> Credential {
+    static func credential(_ request: Request, secureCookie: Bool) throws -> Credential {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
@@ -55,7 +62,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
             }
             return .bearer(String(parts[1]).trimmingCharacters(in: .whitespaces))
         }
-        if let token = SessionCookie.token(in: request) {
+        if let token = SessionCookie.token(in: request, secure: secureCookie) {
             return .session(token)
         }
         if request.uri.path.hasSuffix(".ics"), let queryToken = request.uri.queryParameters.get("token") {
@@ -65,10 +72,4 @@ struct BearerAuthMiddleware: RouterMiddleware {
     }
 
     /// The token the request signs in with (bearer or session cookie); 401 when there is none.
-    static func presentedToken(_ request: Request) throws -> String {
-        switch try credential(request) {
-        case .bearer(let token), .session(let token): return token
-        case .calendarFeed: throw Problem.unauthorized("send a bearer token: Authorization: Bearer <token>")
-        }
-    }
 }

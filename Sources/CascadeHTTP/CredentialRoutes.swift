@@ -38,7 +38,7 @@ struct CredentialRoutes {
             let principal = try context.requirePrincipal()
             let body = try await JSONBody.decode(PasswordChange.self, from: request, allowedFields: ["currentPassword", "newPassword"])
             let database = dependencies.database
-            let presented = try? BearerAuthMiddleware.presentedToken(request)
+            let presented = context.presentedToken
             do {
                 try await database.onPasswordQueue { () throws(StoreError) in
                     try database.changePassword(principal.name, current: body.currentPassword, new: body.newPassword, keepingToken: presented)

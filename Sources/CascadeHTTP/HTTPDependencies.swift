@@ -57,6 +57,8 @@ public struct HTTPDependencies: Sendable {
     public var confidentialMediaRoles: Set<Role> = [.admin, .secretariat]
     /// The data directory (database, recordings): its disk's free space is part of the health report.
     public var dataDirectory: String?
+    /// `server.secureCookie`: the web sign-in cookie is always Secure and `__Host-` prefixed (behind HTTPS).
+    public var secureCookie = false
     /// How long a sign-in token lasts.
     public var signInLifetime = AppDatabase.signInTokenLifetime
 

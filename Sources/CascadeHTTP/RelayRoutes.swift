@@ -162,10 +162,11 @@ struct RelayRoutes {
             try await service().removeHall(hallId, from: summary.id, actor: principal.name)
             return try JSONResponse.make(try await view(summary.id, for: principal))
         }
-        group.get("events") { request, context in
+        group.get("events") { _, context in
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .readMeetings)
-            return try await eventStream(for: principal, token: try BearerAuthMiddleware.presentedToken(request))
+            guard let token = context.presentedToken else { throw Problem.unauthorized("send a bearer token: Authorization: Bearer <token>") }
+            return try await eventStream(for: principal, token: token)
         }
     }
 

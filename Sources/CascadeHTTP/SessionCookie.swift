@@ -6,8 +6,9 @@ import Hummingbird
 /// The web application's sign-in: the sign-in token in an HttpOnly, SameSite=Strict cookie that
 /// scripts cannot read, and a CSRF token derived from it that the page sends back on every write.
 enum SessionCookie {
-    /// The cookie's name.
-    static let name = "cascade_session"
+    /// The cookie's name: with `server.secureCookie` the `__Host-` prefix, which browsers accept only
+    /// from HTTPS, for this host alone and with `Path=/` — no neighbouring site can set or replace it.
+    static func name(secure: Bool) -> String { secure ? "__Host-cascade_session" : "cascade_session" }
     /// The header a cookie-signed-in page sends its CSRF token in.
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
 
@@ -17,7 +18,8 @@ enum SessionCookie {
 
     /// The session token in the request's `Cookie` header, if there is exactly one: two session cookies
     /// (one planted by a neighbouring site of the same parent domain) sign nobody in.
-    static func token(in request: Request) -> String? {
+    static func token(in request: Request, secure: Bool) -> String? {
+        let name = name(secure: secure)
         var found: [String] = []
         for header in request.headers[values: .cookie] {
             for pair in header.split(separator: ";") {
@@ -39,14 +41,14 @@ enum SessionCookie {
         }
     }
 
-    /// `Set-Cookie` for a new session lasting `lifetime` (Secure when the request came over HTTPS).
-    static func setting(_ token: String, lifetime: TimeInterval, request: Request) -> String {
-        "\(name)=\(token); Path=/; Max-Age=\(Int(lifetime)); HttpOnly; SameSite=Strict" + (isSecure(request) ? "; Secure" : "")
+    /// `Set-Cookie` for a new session lasting `lifetime` (Secure with `secure`, or when the request came over HTTPS).
+    static func setting(_ token: String, lifetime: TimeInterval, request: Request, secure: Bool) -> String {
+        "\(name(secure: secure))=\(token); Path=/; Max-Age=\(Int(lifetime)); HttpOnly; SameSite=Strict" + (secure || isSecure(request) ? "; Secure" : "")
     }
 
     /// `Set-Cookie` that removes the session from the browser.
-    static func clearing(_ request: Request) -> String {
-        "\(name)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (isSecure(request) ? "; Secure" : "")
+    static func clearing(_ request: Request, secure: Bool) -> String {
+        "\(name(secure: secure))=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secure || isSecure(request) ? "; Secure" : "")
     }
 
     /// Whether the request reached Cascade over HTTPS (directly or through a proxy that says so).

@@ -10,6 +10,8 @@ struct SessionRoutes {
     let database: AppDatabase
     /// How long a sign-in token lasts (`server.signInHours`).
     let signInLifetime: TimeInterval
+    /// `server.secureCookie`: the cookie is always Secure and named with the `__Host-` prefix.
+    var secureCookie = false
     /// Growing delays per name and address, a ceiling per address (see ``SignInThrottle``).
     let throttle = SharedThrottle()
 
@@ -54,17 +56,17 @@ struct SessionRoutes {
             try SessionCookie.checkSameSite(request)
             let (principal, token) = try await signIn(request, context)
             // Signing in again from the same browser ends the session it had: one browser, one session.
-            if let previous = SessionCookie.token(in: request), previous != token, let holder = try database.principal(forToken: previous) {
+            if let previous = SessionCookie.token(in: request, secure: secureCookie), previous != token, let holder = try database.principal(forToken: previous) {
                 try database.revokeToken(previous, actor: holder.name)
             }
             var response = try JSONResponse.make(Session(user: principal, csrfToken: SessionCookie.csrfToken(for: token)), status: .created)
-            response.headers[.setCookie] = SessionCookie.setting(token, lifetime: signInLifetime, request: request)
+            response.headers[.setCookie] = SessionCookie.setting(token, lifetime: signInLifetime, request: request, secure: secureCookie)
             response.headers[.cacheControl] = "no-store"
             return response
         }
         // A page loaded again learns from here whether it is signed in (user null when not), and its CSRF token.
         router.get("auth/session") { request, _ in
-            guard let token = SessionCookie.token(in: request), let principal = try database.principal(forToken: token) else {
+            guard let token = SessionCookie.token(in: request, secure: secureCookie), let principal = try database.principal(forToken: token) else {
                 return try JSONResponse.make(Session(user: nil, csrfToken: nil))
             }
             var response = try JSONResponse.make(Session(user: principal, csrfToken: SessionCookie.csrfToken(for: token)))
@@ -73,17 +75,17 @@ struct SessionRoutes {
         }
         // Signing out ends the session on the server: the cookie's token is revoked, not only forgotten.
         router.delete("auth/session") { request, _ in
-            guard let token = SessionCookie.token(in: request), let principal = try database.principal(forToken: token) else {
+            guard let token = SessionCookie.token(in: request, secure: secureCookie), let principal = try database.principal(forToken: token) else {
                 throw Problem.unauthorized("not signed in")
             }
             try SessionCookie.checkCSRF(request, token: token)
             try database.revokeToken(token, actor: principal.name)
-            return Response(status: .noContent, headers: [.setCookie: SessionCookie.clearing(request)])
+            return Response(status: .noContent, headers: [.setCookie: SessionCookie.clearing(request, secure: secureCookie)])
         }
         // Signing out revokes the token presented, so a copy left in a browser or a log is useless.
         router.delete("auth/token") { request, _ in
             // Bearer only: the session cookie signs out through DELETE /auth/session, with its CSRF token.
-            guard case .bearer(let token) = try BearerAuthMiddleware.credential(request) else {
+            guard case .bearer(let token) = try BearerAuthMiddleware.credential(request, secureCookie: secureCookie) else {
                 throw Problem.unauthorized("send a bearer token: Authorization: Bearer <token>")
             }
             guard let principal = try database.principal(forToken: token) else {

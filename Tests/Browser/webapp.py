@@ -91,9 +91,25 @@ def status_with_cookie(value):
         return error.code
 
 
+pages = []
+
+
+def describe_failure():
+    """On a failure: where each page was and what it showed, and a screenshot of each, on standard error."""
+    for index, page in enumerate(pages):
+        try:
+            page.screenshot(path=f"{shots}/failure-{index}.png", full_page=True)
+            view = page.evaluate("(document.getElementById('view') || document.body).innerText.slice(0, 600)")
+            print(f"page {index} at {page.url}: {view!r}", file=sys.stderr)
+        except Exception as error:  # a closed page has nothing to show
+            print(f"page {index}: {error}", file=sys.stderr)
+    print(f"browser errors: {report['errors']}", file=sys.stderr)
+
+
 def new_page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", timezone_id="Europe/Paris")
     page = context.new_page()
+    pages.append(page)
     page.set_default_timeout(60000)
     page.on("pageerror", lambda error: report["errors"].append(f"{page.url}: {error}"))
     page.on("console", lambda message: report["errors"].append(f"{page.url}: {message.text}") if message.type == "error" and "401" not in message.text and "409" not in message.text and "404" not in message.text else None)
@@ -122,9 +138,7 @@ def confirm(page):
     page.click("dialog[open] #confirm-yes")
 
 
-with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                         args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"])
+def run(browser):
 
     # ---- Sign-in page: labels, keyboard order, the accessibility tree. ----
     context, page = new_page(browser)
@@ -185,6 +199,14 @@ with sync_playwright() as playwright:
     page.fill("#add-delegate [name=position]", "Phó Chủ tịch UBND huyện")
     page.click("#add-delegate button[type=submit]")
     page.wait_for_selector(".delegate button[data-choice=present-in-hall]")
+    # An absence with its reason, asked in a dialog; then the delegate arrives after all.
+    page.click(".delegate button[data-choice=absent-with-reason]")
+    page.wait_for_selector("dialog[open] input[name=answer]")
+    report["reasonDialogLabelled"] = page.evaluate("document.querySelector('dialog[open] input[name=answer]').labels.length") == 1
+    page.fill("dialog[open] input[name=answer]", "Đi công tác tại Hà Nội")
+    page.click("dialog[open] #ask-ok")
+    page.wait_for_selector(".delegate button[data-choice=absent-with-reason][aria-pressed=true]")
+    report["reasonShown"] = page.text_content(".delegate")
     page.click(".delegate button[data-choice=present-in-hall]")
     page.wait_for_selector(".delegate button[data-choice=present-in-hall][aria-pressed=true]")
     report["tally"] = page.text_content("#tally")
@@ -296,6 +318,18 @@ with sync_playwright() as playwright:
     page.wait_for_selector("#change-password")
     shot(page, "account")
     context.close()
-    browser.close()
+
+
+
+with sync_playwright() as playwright:
+    chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                          args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"])
+    try:
+        run(chromium)
+    except Exception:
+        describe_failure()
+        raise
+    finally:
+        chromium.close()
 
 print(json.dumps(report, ensure_ascii=False))

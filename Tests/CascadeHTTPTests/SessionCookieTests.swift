@@ -12,6 +12,28 @@ import Testing
         result.headers.first { $0.key.lowercased() == name.lowercased() }?.value
     }
 
+    @Test("with server.secureCookie the session cookie is Secure and __Host- prefixed, and only that name signs in")
+    func secureCookieIsHostPrefixed() async throws {
+        let directory = try TestPaths.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let text = try String(contentsOfFile: TestPaths.demoConfiguration, encoding: .utf8)
+            .replacingOccurrences(of: "server:\n", with: "server:\n  secureCookie: true\n")
+        let path = "\(directory)/cascade.yaml"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try await withInProcessServer(config: path) { client, database, _ in
+            _ = try APITests.token(database, "vp", .secretariat)
+            let signedIn = try await client.send("POST", "/auth/session", json: #"{"name":"vp","password":"a long test password"}"#)
+            let setCookie = try #require(Self.header(signedIn, "Set-Cookie"))
+            #expect(setCookie.hasPrefix("__Host-cascade_session=") && setCookie.contains("; Secure") && setCookie.contains("Path=/"), "\(setCookie)")
+            let value = String(try #require(setCookie.split(separator: ";").first).dropFirst("__Host-cascade_session=".count))
+            func status(_ cookie: String) throws -> String {
+                try Command.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Cookie: \(cookie)", "\(client.baseURL)/api/v1/me"]).output
+            }
+            #expect(try status("__Host-cascade_session=\(value)") == "200")
+            #expect(try status("cascade_session=\(value)") == "401", "the plain name (settable by a neighbouring site) signs nobody in")
+        }
+    }
+
     @Test("signing in again from a browser ends the session it had")
     func signingInAgainEndsTheBrowsersPreviousSession() async throws {
         try await withInProcessServer { client, database, _ in

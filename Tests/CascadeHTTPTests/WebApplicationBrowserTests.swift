@@ -91,6 +91,7 @@ import Testing
             let rollCall = try await client.send("GET", "/api/v1/meetings/\(rollCallMeeting)/delegates", token: admin)
             let delegates = try #require((try? JSONSerialization.jsonObject(with: Data(rollCall.text.utf8))) as? [[String: Any]], "\(rollCall.text)")
             #expect(delegates.map { $0["name"] as? String } == ["Nguyễn Văn A"] && delegates.first?["state"] as? String == "present-in-hall", "\(rollCall.text)")
+            #expect(report["reasonDialogLabelled"] as? Bool == true && (report["reasonShown"] as? String ?? "").contains("Đi công tác tại Hà Nội"), "\(report["reasonShown"] ?? "")")
             let minutes = try await client.send("GET", "/api/v1/meetings/\(booked)/minutes", token: admin)
             #expect(((minutes.json["content"] as? [String: Any])?["agenda"] as? [[String: Any]])?.first?["title"] as? String == "Báo cáo tiến độ chuyển đổi số", "\(minutes.text)")
             #expect((report["englishNav"] as? String ?? "").contains("Calendar") && (report["englishTitle"] as? String ?? "").hasPrefix("Minutes"), "\(report["englishNav"] ?? "")")

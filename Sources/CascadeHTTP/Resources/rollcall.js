@@ -4,7 +4,7 @@
 // a series, or imports a CSV.
 import { api, session, upload } from "./api.js";
 import { t } from "./strings.js";
-import { attempt, confirmAction, el, field, notify, screenTitle, select } from "./ui.js";
+import { askText, attempt, confirmAction, el, field, notify, screenTitle, select } from "./ui.js";
 
 const states = ["present-in-hall", "present-online", "absent-with-reason", "absent", "represented"];
 
@@ -50,12 +50,12 @@ export async function render(view, [id], parameters) {
   async function mark(delegate, state) {
     const body = { state };
     if (state === "absent-with-reason") {
-      const reason = prompt(t("rollCall.reasonPrompt", { name: delegate.name }));
+      const reason = await askText(t("rollCall.reasonPrompt", { name: delegate.name }), t("action.save"));
       if (!reason) return;
       body.reason = reason;
     }
     if (state === "represented") {
-      const name = prompt(t("rollCall.representedPrompt", { name: delegate.name }));
+      const name = await askText(t("rollCall.representedPrompt", { name: delegate.name }), t("action.save"));
       if (!name) return;
       body.representedBy = name;
     }

@@ -59,6 +59,27 @@ export function confirmAction(message, confirmText) {
   });
 }
 
+/** Asks for one line of text in a dialog (large enough for a tablet); resolves to it, or null when cancelled. */
+export function askText(question, okText) {
+  return new Promise((resolve) => {
+    const answer = el("input", { name: "answer", maxLength: 500, autocomplete: "off", required: true });
+    const form = el("form", { method: "dialog" },
+      field(question, answer),
+      el("div", { class: "actions" },
+        el("button", { type: "button", class: "secondary", onclick: () => dialog.close("") }, t("action.cancel")),
+        el("button", { type: "submit", value: "ok", id: "ask-ok" }, okText || t("action.confirm"))));
+    const dialog = el("dialog", { class: "confirm ask" }, form);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (answer.value.trim()) dialog.close("ok");
+    });
+    dialog.addEventListener("close", () => { dialog.remove(); resolve(dialog.returnValue === "ok" ? answer.value.trim() : null); });
+    document.body.append(dialog);
+    dialog.showModal();
+    answer.focus();
+  });
+}
+
 /** Shows a short message in the status line (announced by screen readers). */
 export function notify(message, kind = "ok") {
   const line = document.getElementById("notice");
