@@ -280,7 +280,7 @@ public actor RecordingService: Service {
         guard !isShuttingDown else { return }
         for (id, recording) in active where recording.workerId == nil && !recording.isStopping {
             guard let due = recording.restartAt, due <= .now, let address = try? RelaySource(parsing: recording.sourceURI) else { continue }
-            let workerId = "rec-\(id)-\(recording.attempt)"
+            let workerId = JobWorkerID(.recording(id), attempt: recording.attempt).description
             active[id]?.attempt += 1
             active[id]?.restartAt = nil
             active[id]?.workerId = workerId
@@ -373,9 +373,8 @@ public actor RecordingService: Service {
     }
 
     private func recordingOf(worker workerId: String) -> (Int64, Int)? {
-        let parts = workerId.split(separator: "-")
-        guard parts.count == 3, parts[0] == "rec", let id = Int64(parts[1]), let attempt = Int(parts[2]) else { return nil }
-        return (id, attempt)
+        guard let parsed = JobWorkerID(workerId), let id = parsed.recordingId else { return nil }
+        return (id, parsed.attempt)
     }
 
     /// Free space below the floor, described; `nil` when there is enough.

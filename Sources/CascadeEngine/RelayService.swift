@@ -291,7 +291,7 @@ public actor RelayService: Service {
                 continue
             }
             var relay = Active(spec: spec, meetingId: saved.meetingId)
-            relay.attempt = saved.workerId.flatMap { $0.split(separator: "-").last.flatMap { Int($0) } }.map { $0 + 1 } ?? 0
+            relay.attempt = saved.workerId.flatMap { JobWorkerID($0) }.map { $0.attempt + 1 } ?? 0
             if let workerId = saved.workerId, let pid = saved.pid,
                (try? await supervisor.adopt(WorkerSpec(id: workerId, relay: spec), pid: pid)) != nil {
                 relay.workerId = workerId
@@ -400,7 +400,7 @@ public actor RelayService: Service {
         guard !isShuttingDown else { return }
         for (id, relay) in active where relay.workerId == nil && !relay.isStopping {
             guard let due = relay.restartAt, due <= .now else { continue }
-            let workerId = "rl\(id)-\(relay.attempt)"
+            let workerId = JobWorkerID(.relay(id), attempt: relay.attempt).description
             active[id]?.attempt += 1
             active[id]?.workerId = workerId
             active[id]?.lastReportAt = .now
@@ -484,8 +484,7 @@ public actor RelayService: Service {
     }
 
     private func relayId(of workerId: String) -> Int64? {
-        guard workerId.hasPrefix("rl"), let dash = workerId.firstIndex(of: "-") else { return nil }
-        return Int64(workerId[workerId.index(workerId.startIndex, offsetBy: 2)..<dash])
+        JobWorkerID(workerId)?.relayId
     }
 
     private func choosePort(_ requested: Int?) throws(RelayError) -> Int {
