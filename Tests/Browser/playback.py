@@ -7,35 +7,15 @@ Usage: playback.py BASE_URL USER PASSWORD MEETING_ID BOUNDARY_SECONDS GAP_START 
 """
 import json
 import sys
-import time
-import urllib.error
-import urllib.request
 
 from playwright.sync_api import sync_playwright
+
+from browser_support import status_with_cookie, wait_until
 
 base, user, password, meeting = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 boundary, gap_start, gap_end = float(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7])
 screenshots, search = sys.argv[8], sys.argv[9]
 report = {}
-
-
-def wait_until(page, expression, timeout):
-    """Polls a JavaScript expression until it is true; returns whether it became true in time."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if page.evaluate(expression):
-            return True
-        page.wait_for_timeout(100)
-    return False
-
-
-def status_with_cookie(value):
-    """What the server answers GET /api/v1/me with this session cookie, from outside the browser."""
-    request = urllib.request.Request(f"{base}/api/v1/me", headers={"Cookie": f"cascade_session={value}"})
-    try:
-        return urllib.request.urlopen(request).status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def play_through(page, at, past, timeout=60):
@@ -90,12 +70,12 @@ with sync_playwright() as playwright:
     page.screenshot(path=f"{screenshots}/watch-chapter.png", full_page=True)
     # Sign out on the home page: the cookie's session must be dead on the server, not only forgotten.
     value = session[0]["value"] if session else ""
-    report["beforeSignOut"] = status_with_cookie(value)
+    report["beforeSignOut"] = status_with_cookie(base, value)
     page.goto(f"{base}/")
     page.wait_for_selector("#sign-out:not([hidden])", timeout=30000)
     page.click("#sign-out")
     page.wait_for_selector("#login-form", timeout=30000)
-    report["afterSignOut"] = status_with_cookie(value)
+    report["afterSignOut"] = status_with_cookie(base, value)
     report["cookieLeft"] = any(c["name"] == "cascade_session" for c in context.cookies())
     browser.close()
 

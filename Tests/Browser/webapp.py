@@ -10,11 +10,10 @@ Users (all with PASSWORD): vp (secretariat), kt (technician), cb (staff), qt (ad
 import json
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
 from playwright.sync_api import sync_playwright
+
+from browser_support import status_with_cookie, wait_until
 
 base, password, shots = sys.argv[1], sys.argv[2], sys.argv[3]
 settings = json.loads(sys.argv[4])
@@ -74,23 +73,6 @@ def check_contrast(page, name):
         report["lowContrast"][name] = failures
 
 
-def wait_until(page, expression, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if page.evaluate(expression):
-            return True
-        page.wait_for_timeout(200)
-    return False
-
-
-def status_with_cookie(value):
-    request = urllib.request.Request(f"{base}/api/v1/me", headers={"Cookie": f"cascade_session={value}"})
-    try:
-        return urllib.request.urlopen(request).status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 pages = []
 
 
@@ -127,10 +109,10 @@ def sign_in(page, user):
 
 def sign_out(page, context):
     value = next((c["value"] for c in context.cookies() if c["name"] == "cascade_session"), "")
-    before = status_with_cookie(value)
+    before = status_with_cookie(base, value)
     page.click("#sign-out")
     page.wait_for_selector("#login-form")
-    return {"before": before, "after": status_with_cookie(value), "cookieLeft": any(c["name"] == "cascade_session" for c in context.cookies())}
+    return {"before": before, "after": status_with_cookie(base, value), "cookieLeft": any(c["name"] == "cascade_session" for c in context.cookies())}
 
 
 def confirm(page):
@@ -318,7 +300,6 @@ def run(browser):
     page.wait_for_selector("#change-password")
     shot(page, "account")
     context.close()
-
 
 
 with sync_playwright() as playwright:
