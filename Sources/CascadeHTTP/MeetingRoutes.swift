@@ -37,7 +37,15 @@ struct MeetingRoutes {
         var start: Date
         var end: Date
         var zone: TimeZone
-        var recurrence: RecurrenceBody?
+        var series: SeriesShape?
+    }
+
+    /// A series' first date, start time, length and rule, read from a booking with `recurrence`.
+    private struct SeriesShape: Sendable {
+        var firstDate: LocalDate
+        var startTime: LocalTime
+        var minutes: Int
+        var rule: Recurrence
     }
 
     private func bookingRequest(_ request: Request, _ principal: Principal) async throws -> BookingRequest {
@@ -53,7 +61,12 @@ struct MeetingRoutes {
         let hallIds = try rules.validate(details, tree: dependencies.policy.tree, policy: dependencies.policy, principal: principal)
         try checkOrigin(of: details, hallIds: hallIds, principal: principal)
         try rules.validate(start: start, end: end, now: Date())
-        return BookingRequest(details: details, hallIds: hallIds, start: start, end: end, zone: zone, recurrence: body.recurrence)
+        let series = try body.recurrence.map { recurrence in
+            let (firstDate, startTime) = Zone(zone).local(start)
+            return SeriesShape(firstDate: firstDate, startTime: startTime, minutes: Int(end.timeIntervalSince(start) / 60),
+                               rule: try recurrence.rule(startingOn: firstDate))
+        }
+        return BookingRequest(details: details, hallIds: hallIds, start: start, end: end, zone: zone, series: series)
     }
 
     private func book(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -62,16 +75,13 @@ struct MeetingRoutes {
         let (details, hallIds, start, end, zone) = (booking.details, booking.hallIds, booking.start, booking.end, booking.zone)
         let context = dependencies.bookingContext(zone: zone)
         do {
-            if let recurrence = booking.recurrence {
-                let (firstDate, startTime) = Zone(zone).local(start)
-                let rule = try recurrence.rule(startingOn: firstDate)
-                let minutes = Int(end.timeIntervalSince(start) / 60)
+            if let shape = booking.series {
                 let series = try await dependencies.offloaded {
-                    try $0.bookSeries(details, hallIds: hallIds, firstDate: firstDate, startTime: startTime,
-                                      durationMinutes: minutes, zone: zone, rule: rule, actor: principal.name, context: context)
+                    try $0.bookSeries(details, hallIds: hallIds, firstDate: shape.firstDate, startTime: shape.startTime,
+                                      durationMinutes: shape.minutes, zone: zone, rule: shape.rule, actor: principal.name, context: context)
                 }
                 var response = try JSONResponse.make(SeriesView(series, now: Date()), status: .created)
-                response.headers[.location] = "/api/v1/meetings/\(series.occurrenceId(firstDate))"
+                response.headers[.location] = "/api/v1/meetings/\(series.occurrenceId(shape.firstDate))"
                 return response
             }
             let meeting = try await dependencies.offloaded { try $0.bookMeeting(details, hallIds: hallIds, start: start, end: end, actor: principal.name, context: context) }
@@ -92,13 +102,10 @@ struct MeetingRoutes {
         let (details, hallIds, start, end, zone) = (booking.details, booking.hallIds, booking.start, booking.end, booking.zone)
         let context = dependencies.bookingContext(zone: zone)
         let refusal: BookingRefusal?
-        if let recurrence = booking.recurrence {
-            let (firstDate, startTime) = Zone(zone).local(start)
-            let rule = try recurrence.rule(startingOn: firstDate)
-            let minutes = Int(end.timeIntervalSince(start) / 60)
+        if let shape = booking.series {
             refusal = try await dependencies.offloaded {
-                try $0.bookingRefusal(details, hallIds: hallIds, firstDate: firstDate, startTime: startTime,
-                                      durationMinutes: minutes, zone: zone, rule: rule, context: context)
+                try $0.bookingRefusal(details, hallIds: hallIds, firstDate: shape.firstDate, startTime: shape.startTime,
+                                      durationMinutes: shape.minutes, zone: zone, rule: shape.rule, context: context)
             }
         } else {
             refusal = try await dependencies.offloaded { try $0.bookingRefusal(details, hallIds: hallIds, start: start, end: end, context: context) }

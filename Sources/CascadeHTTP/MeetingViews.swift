@@ -103,6 +103,11 @@ struct ConflictView: Codable, Equatable {
 struct SlotView: Codable, Equatable {
     var start: String
     var end: String
+
+    /// Free slots as the API shows them, in `zone`.
+    static func slots(_ windows: [Window], zone: TimeZone) -> [SlotView] {
+        windows.map { SlotView(start: TimeInput.format($0.start, zone: zone), end: TimeInput.format($0.end, zone: zone)) }
+    }
 }
 
 /// The answer of `POST /api/v1/meetings/check`: what a booking would run into, nothing written.
@@ -118,7 +123,7 @@ struct BookingCheckView: Encodable {
         isFree = refusal == nil
         self.hallIds = hallIds
         conflicts = refusal?.conflicts.map { ConflictView($0, zone: zone) } ?? []
-        suggestions = refusal?.suggestions.map { SlotView(start: TimeInput.format($0.start, zone: zone), end: TimeInput.format($0.end, zone: zone)) } ?? []
+        suggestions = SlotView.slots(refusal?.suggestions ?? [], zone: zone)
     }
 }
 
@@ -131,7 +136,7 @@ extension Problem {
             detail: "the booking conflicts \(count == 1 ? "once" : "\(count) times"): " + refusal.conflicts.prefix(3).map(\.reason).joined(separator: "; ")
         )
         problem.conflicts = refusal.conflicts.map { ConflictView($0, zone: zone) }
-        problem.suggestions = BookingCheckView(refusal, hallIds: [], zone: zone).suggestions
+        problem.suggestions = SlotView.slots(refusal.suggestions, zone: zone)
         return problem
     }
 
