@@ -8,6 +8,13 @@ public struct JobWorkerID: Hashable, Sendable, CustomStringConvertible {
         case relay(Int64)
         /// Recording `id` (shown as `r<id>`).
         case recording(Int64)
+
+        /// The relay's or the recording's id.
+        public var id: Int64 {
+            switch self {
+            case .relay(let id), .recording(let id): id
+            }
+        }
     }
 
     /// The job.

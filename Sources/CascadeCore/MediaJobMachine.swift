@@ -59,6 +59,18 @@ public struct MediaJobMachine: Sendable {
         case finished(Ending)
     }
 
+    /// Where the job is, as operators see it.
+    public enum Phase: String, Sendable, Codable {
+        /// Its first worker is starting and has not shown progress yet.
+        case starting
+        /// Its worker works.
+        case running
+        /// A worker ended; another one starts (or is starting).
+        case restarting
+        /// It is being stopped (or has ended).
+        case stopping
+    }
+
     /// How a job ended.
     public enum Ending: Sendable, Equatable {
         /// Someone stopped it (`reason` is `nil` for an ordinary stop).
@@ -151,6 +163,17 @@ public struct MediaJobMachine: Sendable {
     public var workerHasProgressed: Bool {
         if case .running = state { return workerProgressed }
         return false
+    }
+
+    /// Where the job is, as operators see it.
+    public var phase: Phase {
+        if isEnding { return .stopping }
+        switch state {
+        case .waiting: return attempts == 0 ? .starting : .restarting
+        case .running: return workerProgressed ? .running : .starting
+        case .ending, .settling: return .restarting
+        case .finished: return .stopping
+        }
     }
 
     /// Whether the job is being ended (stopped, failed or suspended) or is over.

@@ -16,8 +16,8 @@ public struct HallAccess: Sendable, Codable, Equatable {
 public struct RelayLive: Sendable, Codable, Equatable {
     /// The relay id.
     public var id: Int64
-    /// "starting", "running", "restarting", "stopping".
-    public var state: String
+    /// Starting, running, restarting or stopping.
+    public var state: MediaJobMachine.Phase
     /// The worker's process id, while it runs.
     public var pid: Int32?
     /// Worker restarts so far.

@@ -245,7 +245,10 @@ public actor Supervisor: Service {
         case .endOfStream: _ = workers[id]?.lifecycle.handle(.endOfStream)
         case .statistics(_, let values): workers[id]?.statistics = values
         case .reply(let requestId, let value): workers[id]?.pendingQueries.removeValue(forKey: requestId)?.resume(returning: value)
-        case .hello, .warning, .element, .relayEvent, .relayStatistics: break
+        case .hello(_, _, let version, _) where version != WorkerProtocol.version:
+            // A worker from another build of Cascade: its reports cannot be trusted to mean what this one expects.
+            perform(workers[id]?.lifecycle.handle(.connectionFailed("the worker speaks protocol \(version), this server \(WorkerProtocol.version)")) ?? [], on: id)
+        case .hello, .warning, .element, .partOpened, .partClosed, .relayEvent, .relayStatistics: break
         }
         emit(id, .report(report))
     }

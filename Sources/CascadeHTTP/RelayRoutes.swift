@@ -61,7 +61,7 @@ struct RelayRoutes {
             meetingId = summary.meetingId
             source = showsSource ? summary.source : nil
             listenerPort = summary.listenerPort
-            state = live?.state ?? summary.state.rawValue
+            state = live?.state.rawValue ?? summary.state.rawValue
             startedAt = summary.startedAt
             stoppedAt = summary.stoppedAt
             reason = summary.reason

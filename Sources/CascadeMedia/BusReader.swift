@@ -67,6 +67,7 @@ final class BusReader: Sendable {
         case CASCADE_MESSAGE_ELEMENT:
             var peak = 0.0
             if cascade_level_peak(message, &peak) == 1 { return .audioLevel(peakDecibels: peak) }
+            if let part = partMessage(message) { return part }
             var name: UnsafePointer<CChar>?
             guard let fields = cascade_message_structure_string(message, &name) else { return nil }
             defer { g_free(fields) }
@@ -74,6 +75,16 @@ final class BusReader: Sendable {
         default:
             return nil
         }
+    }
+
+    /// splitmuxsink's `splitmuxsink-fragment-opened` / `-closed`, read from the message's fields.
+    private static func partMessage(_ message: UnsafeMutablePointer<GstMessage>) -> PipelineEvent? {
+        guard let structure = gst_message_get_structure(message), let name = gst_structure_get_name(structure) else { return nil }
+        let kind = String(cString: name)
+        guard kind == "splitmuxsink-fragment-opened" || kind == "splitmuxsink-fragment-closed",
+              let location = gst_structure_get_string(structure, "location") else { return nil }
+        let path = String(cString: location)
+        return kind.hasSuffix("opened") ? .partOpened(path: path) : .partClosed(path: path)
     }
 
     private static func parseProblem(

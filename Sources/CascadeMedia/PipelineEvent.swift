@@ -10,6 +10,10 @@ public enum PipelineEvent: Sendable, Hashable {
     case endOfStream
     /// An element posted an application-level message (e.g. splitmuxsink's fragment-closed).
     case element(source: String, name: String, fields: String)
+    /// splitmuxsink opened a part file.
+    case partOpened(path: String)
+    /// splitmuxsink finished a part file (it is complete on disk).
+    case partClosed(path: String)
     /// A `level` element measured the sound: the loudest channel's peak in dB (0 is full scale).
     case audioLevel(peakDecibels: Double)
 }

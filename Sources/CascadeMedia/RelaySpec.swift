@@ -84,7 +84,7 @@ public struct RelayOutput: Sendable, Hashable, Codable {
     public var passphrase: String?
 
     /// How a hall receives.
-    public enum Destination: Sendable, Hashable, Codable {
+    public enum Destination: Sendable, Hashable {
         /// The hall's decoder calls the relay's listener with this stream id.
         case streamId(String)
         /// The relay calls the hall's listening decoder at this SRT URI.
@@ -101,6 +101,50 @@ public struct RelayOutput: Sendable, Hashable, Codable {
         self.hallId = hallId
         self.destination = destination
         self.passphrase = passphrase
+    }
+}
+
+extension RelayOutput.Destination: Codable {
+    private enum Keys: String, CodingKey { case streamId, call, udp, tap }
+    private enum Fields: String, CodingKey { case uri, host, port, streamId, legacyValue = "_0" }
+
+    /// Decodes `{"streamId":"…"}`, `{"call":{"uri":…}}`, `{"udp":{"host":…,"port":…}}` or
+    /// `{"tap":{"streamId":…}}` (and `{"streamId":{"_0":…}}`, as relays saved by protocol 1 were).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        if c.contains(.streamId) {
+            if let id = try? c.decode(String.self, forKey: .streamId) {
+                self = .streamId(id)
+            } else {
+                self = .streamId(try c.nestedContainer(keyedBy: Fields.self, forKey: .streamId).decode(String.self, forKey: .legacyValue))
+            }
+        } else if c.contains(.call) {
+            self = .call(uri: try c.nestedContainer(keyedBy: Fields.self, forKey: .call).decode(String.self, forKey: .uri))
+        } else if c.contains(.udp) {
+            let fields = try c.nestedContainer(keyedBy: Fields.self, forKey: .udp)
+            self = .udp(host: try fields.decode(String.self, forKey: .host), port: try fields.decode(Int.self, forKey: .port))
+        } else {
+            self = .tap(streamId: try c.nestedContainer(keyedBy: Fields.self, forKey: .tap).decode(String.self, forKey: .streamId))
+        }
+    }
+
+    /// Encodes as described at ``init(from:)``.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .streamId(let id):
+            try c.encode(id, forKey: .streamId)
+        case .call(let uri):
+            var fields = c.nestedContainer(keyedBy: Fields.self, forKey: .call)
+            try fields.encode(uri, forKey: .uri)
+        case .udp(let host, let port):
+            var fields = c.nestedContainer(keyedBy: Fields.self, forKey: .udp)
+            try fields.encode(host, forKey: .host)
+            try fields.encode(port, forKey: .port)
+        case .tap(let streamId):
+            var fields = c.nestedContainer(keyedBy: Fields.self, forKey: .tap)
+            try fields.encode(streamId, forKey: .streamId)
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import CascadeCore
 import Foundation
 
 /// The worker control protocol: JSON objects, one per line, over a Unix stream socket.
@@ -5,7 +6,7 @@ import Foundation
 /// docs/worker-protocol.md describes it for implementers of other endpoints (a remote node).
 public enum WorkerProtocol {
     /// Bumped whenever a message changes incompatibly; sent in ``WorkerReport/hello(workerId:pid:protocolVersion:isRunning:)``.
-    public static let version = 1
+    public static let version = 2
 }
 
 /// An element property sampled with every statistics report.
@@ -62,6 +63,10 @@ public enum WorkerReport: Sendable, Hashable {
     case statistics(positionMs: Int64?, values: [String: PropertyValue])
     /// The answer to a query (`nil` when the element or property does not exist).
     case reply(requestId: Int, value: PropertyValue?)
+    /// A recorder opened part `index` (its file at `path`): media flows.
+    case partOpened(index: Int, path: String)
+    /// A recorder finished part `index`: the file is complete on disk.
+    case partClosed(index: Int, path: String)
     /// A relay hop event (source lost or live, a hall connected, refused, …).
     case relayEvent(RelayEvent)
     /// A relay hop's statistics, every second.
@@ -137,7 +142,7 @@ extension WorkerCommand: Codable {
 extension WorkerReport: Codable {
     private enum Keys: String, CodingKey {
         case type, workerId, pid, protocolVersion, isRunning, from, to, element, message, debug
-        case source, name, fields, positionMs, values, requestId, value, event, statistics
+        case source, name, fields, positionMs, values, requestId, value, event, statistics, index, path
     }
 
     /// Decodes `{"type": …, …}`.
@@ -170,6 +175,8 @@ extension WorkerReport: Codable {
             )
         case "reply":
             self = .reply(requestId: try c.decode(Int.self, forKey: .requestId), value: try c.decodeIfPresent(PropertyValue.self, forKey: .value))
+        case "partOpened": self = .partOpened(index: try c.decode(Int.self, forKey: .index), path: try c.decode(String.self, forKey: .path))
+        case "partClosed": self = .partClosed(index: try c.decode(Int.self, forKey: .index), path: try c.decode(String.self, forKey: .path))
         case "relayEvent": self = .relayEvent(try c.decode(RelayEvent.self, forKey: .event))
         case "relayStatistics": self = .relayStatistics(try c.decode(RelayStatistics.self, forKey: .statistics))
         case let other:
@@ -211,6 +218,10 @@ extension WorkerReport: Codable {
             try c.encode("reply", forKey: .type)
             try c.encode(requestId, forKey: .requestId)
             try c.encodeIfPresent(value, forKey: .value)
+        case .partOpened(let index, let path), .partClosed(let index, let path):
+            if case .partOpened = self { try c.encode("partOpened", forKey: .type) } else { try c.encode("partClosed", forKey: .type) }
+            try c.encode(index, forKey: .index)
+            try c.encode(path, forKey: .path)
         case .relayEvent(let event):
             try c.encode("relayEvent", forKey: .type)
             try c.encode(event, forKey: .event)
@@ -231,6 +242,9 @@ extension WorkerReport {
         case .warning(let element, let message, let debug): self = .warning(element: element, message: message, debug: debug)
         case .endOfStream: self = .endOfStream
         case .element(let source, let name, let fields): self = .element(source: source, name: name, fields: fields)
+        case .partOpened(let path), .partClosed(let path):
+            guard let index = RecordingPart.index(ofFileName: (path as NSString).lastPathComponent) else { return nil }
+            if case .partOpened = event { self = .partOpened(index: index, path: path) } else { self = .partClosed(index: index, path: path) }
         }
     }
 }
