@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "CascadeHTTP",
             dependencies: [
-                "CascadeCore", "CascadeStore", "CascadeEngine", "CascadeMedia",
+                "CascadeCore", "CascadeStore", "CascadeEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

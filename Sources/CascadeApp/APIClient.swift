@@ -1,3 +1,4 @@
+import CascadeHTTP
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -33,8 +34,26 @@ public struct APIClient: Sendable {
         try await send(method, path, raw: try body.map { try JSONSerialization.data(withJSONObject: $0) }, contentType: "application/json")
     }
 
+    /// Sends a request and decodes the answer as the server's own response type `T`.
+    public func send<T: Decodable>(_ method: String, _ path: String, body: [String: Any]? = nil, as type: T.Type) async throws -> T {
+        let data = try await exchange(method, path, raw: try body.map { try JSONSerialization.data(withJSONObject: $0) }, contentType: "application/json")
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(T.self, from: data)
+        } catch {
+            throw Failure(status: 0, problemJSON: Data(), description: "the server's answer to \(method) \(path) could not be read: \(error)")
+        }
+    }
+
     /// Sends a request with a body of another type (e.g. `text/csv`) and returns the decoded JSON.
     public func send(_ method: String, _ path: String, raw body: Data?, contentType: String) async throws -> Any? {
+        let data = try await exchange(method, path, raw: body, contentType: contentType)
+        return data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data)
+    }
+
+    /// Sends a request; returns the answer's body, or throws the server's problem.
+    private func exchange(_ method: String, _ path: String, raw body: Data?, contentType: String) async throws -> Data {
         guard let url = URL(string: server + path) else { throw Failure(status: 0, problemJSON: Data(), description: "\(server + path) is not a URL") }
         var request = URLRequest(url: url)
         request.httpMethod = method
@@ -51,11 +70,10 @@ public struct APIClient: Sendable {
             throw Failure(status: 0, problemJSON: Data(), description: "cannot reach \(server): \(error.localizedDescription)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        let json = data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data)
         guard (200..<300).contains(status) else {
-            let problem = json as? [String: Any] ?? [:]
-            throw Failure(status: status, problemJSON: data, description: problem["detail"] as? String ?? "the server answered \(status)")
+            let problem = try? JSONDecoder().decode(Problem.self, from: data)
+            throw Failure(status: status, problemJSON: data, description: problem?.detail ?? "the server answered \(status)")
         }
-        return json
+        return data
     }
 }

@@ -1,5 +1,6 @@
 import CascadeCore
 import CascadeMedia
+import CascadeHTTP
 import CascadeStore
 import Foundation
 
@@ -12,33 +13,33 @@ public enum RecordingCommands {
         body["relayId"] = relayId
         body["meetingId"] = meetingId
         body["partSeconds"] = partSeconds
-        let created = try await client.send("POST", "/api/v1/recordings", body: body) as? [String: Any] ?? [:]
-        return ["Recording \(created["id"] ?? "?") started from \(relayId.map { "relay \($0)" } ?? (created["source"] as? String) ?? source ?? "?")."]
+        let created = try await client.send("POST", "/api/v1/recordings", body: body, as: RecordingView.self)
+        return ["Recording \(created.id) started from \(relayId.map { "relay \($0)" } ?? created.source)."]
     }
 
     /// Stops a recording and summarises it.
     public static func stop(_ id: String, client: APIClient) async throws -> [String] {
-        let stopped = try await client.send("DELETE", "/api/v1/recordings/\(id)") as? [String: Any] ?? [:]
+        let stopped = try await client.send("DELETE", "/api/v1/recordings/\(id)", as: RecordingView.self)
         return ["Stopped " + line(for: stopped)]
     }
 
     /// Every recording, one line each.
     public static func list(client: APIClient) async throws -> [String] {
-        let recordings = try await client.send("GET", "/api/v1/recordings") as? [[String: Any]] ?? []
+        let recordings = try await client.send("GET", "/api/v1/recordings", as: [RecordingView].self)
         return recordings.isEmpty ? ["No recordings."] : recordings.map(line(for:))
     }
 
     /// One recording with its parts and gaps.
     public static func show(_ id: String, client: APIClient) async throws -> [String] {
-        let recording = try await client.send("GET", "/api/v1/recordings/\(id)") as? [String: Any] ?? [:]
+        let recording = try await client.send("GET", "/api/v1/recordings/\(id)", as: RecordingView.self)
         var lines = [line(for: recording)]
-        if let reason = recording["reason"] as? String { lines.append("  reason: \(reason)") }
-        for part in recording["parts"] as? [[String: Any]] ?? [] {
-            let seconds = (part["durationSeconds"] as? Double).map { String(format: "%.1f s", $0) } ?? "–"
-            lines.append("  part \(part["index"] ?? "?")  \(part["startedAt"] ?? "")  \(seconds)  \(part["bytes"] ?? "–") bytes  \(part["state"] ?? "")  sha256 \(part["sha256"] ?? "–")")
+        if let reason = recording.reason { lines.append("  reason: \(reason)") }
+        for part in recording.parts {
+            let seconds = part.durationSeconds.map { String(format: "%.1f s", $0) } ?? "–"
+            lines.append("  part \(part.index)  \(part.startedAt.formatted(.iso8601))  \(seconds)  \(part.bytes.map(String.init) ?? "–") bytes  \(part.state.rawValue)  sha256 \(part.sha256 ?? "–")")
         }
-        for gap in recording["gaps"] as? [[String: Any]] ?? [] {
-            lines.append("  gap   \(gap["start"] ?? "") – \(gap["end"] ?? "(open)")  \(gap["reason"] ?? "")")
+        for gap in recording.gaps {
+            lines.append("  gap   \(gap.start.formatted(.iso8601)) – \(gap.end?.formatted(.iso8601) ?? "(open)")  \(gap.reason)")
         }
         return lines
     }
@@ -82,9 +83,9 @@ public enum RecordingCommands {
         return ([summary] + problems.map { "  " + $0 }, problems.isEmpty)
     }
 
-    static func line(for recording: [String: Any]) -> String {
-        let parts = (recording["parts"] as? [Any])?.count ?? 0
-        let seconds = String(format: "%.1f", recording["totalSeconds"] as? Double ?? 0)
-        return "\(recording["id"] ?? "?")  \(recording["state"] ?? "")  \(recording["startedAt"] ?? "")  \(seconds) s in \(parts) part\(parts == 1 ? "" : "s")  \(recording["source"] ?? "")"
+    static func line(for recording: RecordingView) -> String {
+        let parts = recording.parts.count
+        let seconds = String(format: "%.1f", recording.totalSeconds)
+        return "\(recording.id)  \(recording.state.rawValue)  \(recording.startedAt.formatted(.iso8601))  \(seconds) s in \(parts) part\(parts == 1 ? "" : "s")  \(recording.source)"
     }
 }

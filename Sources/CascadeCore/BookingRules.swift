@@ -30,6 +30,24 @@ public struct BookingError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { "\(field): \(reason)" }
 }
 
+extension BookingError: ProblemError {
+    /// 422, 403 or 404.
+    public var status: Int {
+        switch kind {
+        case .invalid: 422
+        case .forbidden: 403
+        case .notFound: 404
+        }
+    }
+
+    /// `invalid`, `forbidden` or `not-found`.
+    public var codeName: String { kind == .notFound ? "not-found" : kind.rawValue }
+    /// The reason.
+    public var message: String { reason }
+    /// The field at fault (never absent for a booking).
+    public var fieldAtFault: String? { field }
+}
+
 /// The limits every booking must respect, from configuration.
 public struct BookingRules: Sendable {
     /// Longest meeting.

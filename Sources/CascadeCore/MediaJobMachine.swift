@@ -26,14 +26,16 @@ public struct MediaJobMachine: Sendable {
         public var lackOfProgress: String
         /// The job fails after this many workers in a row ended without progress; `nil`: never.
         public var maxFailedStarts: Int?
-        /// How long a worker asked to end gets before it is killed.
+        /// How long a worker asked to end gets before it is killed (a recorder finishing its part).
         public var stopTimeout: Duration
+        /// How long a silent worker asked to end gets before it is killed (it is likely stuck).
+        public var silenceStopTimeout: Duration
 
         /// Creates a policy.
         public init(
             restartBackoff: [Duration], silenceLimit: Duration? = nil, watchesSilenceAfterProgress: Bool = true,
             firstProgressDeadline: Duration? = nil, lackOfProgress: String = "no progress", maxFailedStarts: Int? = nil,
-            stopTimeout: Duration = .seconds(3)
+            stopTimeout: Duration = .seconds(3), silenceStopTimeout: Duration = .seconds(1)
         ) {
             self.restartBackoff = restartBackoff.isEmpty ? [.zero] : restartBackoff
             self.silenceLimit = silenceLimit
@@ -42,6 +44,7 @@ public struct MediaJobMachine: Sendable {
             self.lackOfProgress = lackOfProgress
             self.maxFailedStarts = maxFailedStarts
             self.stopTimeout = stopTimeout
+            self.silenceStopTimeout = silenceStopTimeout
         }
     }
 
@@ -225,7 +228,9 @@ public struct MediaJobMachine: Sendable {
             return [.finish(intent!)]
         case .running(let worker, _):
             state = .ending(worker: worker)
-            return [.endWorker(worker, timeout: policy.stopTimeout)]
+            // A job that failed has a worker that does nothing worth waiting for.
+            let timeout = if case .failed = ending { policy.silenceStopTimeout } else { policy.stopTimeout }
+            return [.endWorker(worker, timeout: timeout)]
         case .ending, .settling, .finished:
             return []
         }
@@ -267,7 +272,7 @@ public struct MediaJobMachine: Sendable {
                   now >= lastProgress.adding(limit) else { return [] }
             lastError = progressed ? "the worker stopped reporting for \(limit)" : "\(policy.lackOfProgress) for \(limit)"
             state = .ending(worker: worker)
-            return [.endWorker(worker, timeout: policy.stopTimeout)]
+            return [.endWorker(worker, timeout: policy.silenceStopTimeout)]
         default:
             return []
         }

@@ -8,7 +8,7 @@
 /// normalises; every other hop passes the stream through.
 public struct RelayPlan: Sendable, Equatable {
     /// One hop.
-    public struct Hop: Sendable, Equatable {
+    public struct Hop: Sendable, Equatable, Codable {
         /// The unit whose site runs it.
         public var unitId: String
         /// The hop it takes the stream from; `nil` for the root.
@@ -30,6 +30,16 @@ public struct RelayPlan: Sendable, Equatable {
 
     /// The hop that serves `hallId`.
     public func hop(serving hallId: String) -> Hop? { hops.first { $0.hallIds.contains(hallId) } }
+
+    /// Plans a relay to `hallIds` from the top of the tree that holds them all; `nil` when no unit
+    /// at the top holds every one.
+    public init?(tree: UnitTree, reaching hallIds: [String]) {
+        let root = tree.units.first { unit in
+            unit.parentId == nil && hallIds.allSatisfy { tree.hall($0).map { tree.isUnit($0.unitId, within: unit.id) } ?? false }
+        }
+        guard let root, let plan = try? RelayPlan(tree: tree, rootUnitId: root.id, hallIds: hallIds) else { return nil }
+        self = plan
+    }
 
     /// Plans a relay from `rootUnitId` to `hallIds`; every hall must lie in the root's subtree.
     public init(tree: UnitTree, rootUnitId: String, hallIds: [String]) throws(RelayPlanError) {

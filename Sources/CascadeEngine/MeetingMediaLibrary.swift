@@ -98,9 +98,9 @@ public struct MeetingMediaMap: Sendable {
         public var description: String
     }
 
-    /// A joiner for the stretch `range` of the timeline (the whole of it when `nil`), starting at the
+    /// The stretch `range` of the timeline (the whole of it when `nil`) as one file, starting at the
     /// keyframe at or before its start; the file's clock starts there at 0.
-    public func joiner(range: ClosedRange<Double>? = nil) throws(DownloadProblem) -> (joiner: MP4Joiner, start: Double, gaps: [MeetingTimeline.Gap]) {
+    public func download(range: ClosedRange<Double>? = nil) throws(DownloadProblem) -> MeetingDownload {
         let wanted = range ?? 0...timeline.durationSeconds
         let chosen = parts.filter { $0.offsetSeconds < wanted.upperBound && $0.offsetSeconds + $0.index.durationSeconds > wanted.lowerBound }
         guard let first = chosen.first else { throw DownloadProblem(description: "nothing was recorded between \(wanted.lowerBound) s and \(wanted.upperBound) s") }
@@ -140,7 +140,7 @@ public struct MeetingMediaMap: Sendable {
         }
         do {
             let joiner = try MP4Joiner(headerPath: first.path, headerIndex: first.index, pieces: pieces, durationSeconds: max(0, end - start))
-            return (joiner, start, timeline.gaps(within: start...max(start, end)))
+            return MeetingDownload(startSeconds: start, gaps: timeline.gaps(within: start...max(start, end)), joiner: joiner)
         } catch {
             throw DownloadProblem(description: "\(error)")
         }

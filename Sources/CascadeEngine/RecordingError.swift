@@ -13,4 +13,17 @@ public enum RecordingErrorCode: String, ErrorCode {
     case invalidSource = "invalid-source"
     /// The index or the recordings folder could not be written.
     case unavailable = "unavailable"
+
+    /// No room 507, missing 404, bad source 422, unavailable 503.
+    public var status: Int {
+        switch self {
+        case .insufficientStorage: 507
+        case .unknownRecording: 404
+        case .invalidSource: 422
+        case .unavailable: 503
+        }
+    }
+
+    /// The source, for a source Cascade cannot record.
+    public var field: String? { self == .invalidSource ? "source" : nil }
 }

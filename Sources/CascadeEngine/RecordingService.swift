@@ -22,7 +22,7 @@ public actor RecordingService: Service, MediaJobKind {
         public var jobPolicy = MediaJobMachine.Policy(
             restartBackoff: [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4)], silenceLimit: .seconds(5),
             watchesSilenceAfterProgress: false, firstProgressDeadline: .seconds(15), lackOfProgress: "no media from the source",
-            stopTimeout: .seconds(10)
+            stopTimeout: .seconds(10), silenceStopTimeout: .seconds(2)
         )
         /// How often the disk and deadlines are checked.
         public var checkInterval: Duration = .milliseconds(500)

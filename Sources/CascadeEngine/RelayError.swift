@@ -17,4 +17,23 @@ public enum RelayErrorCode: String, ErrorCode {
     case portUnavailable = "port-unavailable"
     /// The relay's worker could not be started.
     case startFailed = "start-failed"
+
+    /// Bad source or hall 422, missing relay 404, a clash 409, a worker that cannot start 503.
+    public var status: Int {
+        switch self {
+        case .invalidSource, .unknownHall: 422
+        case .unknownRelay: 404
+        case .hallConflict, .portUnavailable: 409
+        case .startFailed: 503
+        }
+    }
+
+    /// The source or the halls, when they are at fault.
+    public var field: String? {
+        switch self {
+        case .invalidSource: "source"
+        case .unknownHall: "halls"
+        default: nil
+        }
+    }
 }

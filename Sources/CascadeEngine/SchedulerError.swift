@@ -11,4 +11,12 @@ public enum SchedulerErrorCode: String, ErrorCode {
     case noBackup = "no-backup"
     /// The relay did not take the change.
     case mediaRefused = "media-refused"
+
+    /// Not running or no backup 409, a relay that refused the change 503.
+    public var status: Int {
+        switch self {
+        case .notRunning, .noBackup: 409
+        case .mediaRefused: 503
+        }
+    }
 }

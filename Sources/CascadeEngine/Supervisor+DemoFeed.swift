@@ -3,12 +3,18 @@ import Foundation
 
 extension Supervisor {
     /// Starts the synthetic central feed (test pattern, clock, caption, tone) in a worker of its own,
-    /// sending to `output`; the caption is set on its element, never parsed.
-    public func startDemoFeed(to output: SRTAddress, caption: String) async throws(EngineError) -> WorkerSnapshot {
+    /// sending to the SRT address `output`; the caption is set on its element, never parsed.
+    public func startDemoFeed(to output: String, caption: String) async throws(EngineError) -> WorkerSnapshot {
+        let address: SRTAddress
+        do {
+            address = try SRTAddress(parsing: output)
+        } catch {
+            throw EngineError(.invalidAddress, error.message)
+        }
         let spec = WorkerSpec(
             id: "demo-feed-\(UUID().uuidString.prefix(8).lowercased())",
             purpose: "demo-feed",
-            pipeline: PipelineRecipes.demoFeed(to: output, caption: caption),
+            pipeline: PipelineRecipes.demoFeed(to: address, caption: caption),
             probes: [StatisticsProbe(element: "sink", property: "stats")],
             statisticsInterval: .seconds(1)
         )

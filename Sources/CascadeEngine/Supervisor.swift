@@ -101,6 +101,12 @@ public actor Supervisor: Service {
         guard workers[spec.id] == nil else { throw EngineError(.duplicateWorker, "worker \(spec.id) is already running") }
         try? FileManager.default.createDirectory(atPath: settings.runDirectory, withIntermediateDirectories: true)
         let socketPath = socketPath(for: spec.id)
+        if let orphan = try? UnixSocket.connect(to: socketPath) {
+            // A worker of an earlier server run with this id still answers (a recorder finishing its part):
+            // a second one would take its socket and its files.
+            close(orphan)
+            throw EngineError(.duplicateWorker, "worker \(spec.id) of an earlier server run is still running")
+        }
         let pid = try ChildProcess.spawn(
             executable: settings.workerExecutable,
             arguments: ["worker", "--socket", socketPath, "--id", spec.id] + (spec.outlivesServer ? ["--outlives-server"] : [])

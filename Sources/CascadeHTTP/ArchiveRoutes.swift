@@ -1,6 +1,5 @@
 import CascadeCore
 import CascadeEngine
-import CascadeMedia
 import CascadeStore
 import Foundation
 import HTTPTypes
@@ -80,23 +79,22 @@ struct ArchiveRoutes {
             let (meeting, principal) = try mediaMeeting(context)
             let map = try await mediaMap(of: meeting)
             let range = try timeRange(request.uri.queryParameters, within: map.timeline.durationSeconds)
-            let made: (joiner: MP4Joiner, start: Double, gaps: [MeetingTimeline.Gap])
+            let made: MeetingDownload
             do throws(MeetingMediaMap.DownloadProblem) {
-                made = try map.joiner(range: range)
+                made = try map.download(range: range)
             } catch {
                 throw Problem.conflict(error.description)
             }
-            let joiner = made.joiner
-            let span = String(format: "%.1f–%.1f s", made.start, made.start + joiner.durationSeconds)
+            let span = String(format: "%.1f–%.1f s", made.startSeconds, made.startSeconds + made.durationSeconds)
             try dependencies.database.appendAudit(actor: principal.name, action: "media.download", target: meeting.id, details: span)
             var headers: HTTPFields = [.contentType: "video/mp4", .cacheControl: "no-store",
                                        .contentDisposition: Self.attachmentDisposition(Self.fileName(meeting, zone: dependencies.zone) + ".mp4")]
-            headers[HTTPField.Name("Cascade-Start-Seconds")!] = String(format: "%.3f", made.start)
-            headers[HTTPField.Name("Cascade-Duration-Seconds")!] = String(format: "%.3f", joiner.durationSeconds)
+            headers[HTTPField.Name("Cascade-Start-Seconds")!] = String(format: "%.3f", made.startSeconds)
+            headers[HTTPField.Name("Cascade-Duration-Seconds")!] = String(format: "%.3f", made.durationSeconds)
             // Where the file holds no media: start–end in seconds of the file's own clock.
             headers[HTTPField.Name("Cascade-Gaps")!] = made.gaps.map { String(format: "%.3f-%.3f", $0.startSeconds, $0.endSeconds) }.joined(separator: ",")
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                for try await chunk in joiner.chunks() { try await writer.write(ByteBuffer(bytes: chunk)) }
+                for try await chunk in made.chunks() { try await writer.write(ByteBuffer(bytes: chunk)) }
                 try await writer.finish(nil)
             })
         }

@@ -1,6 +1,5 @@
 import CascadeCore
 import CascadeEngine
-import CascadeMedia
 import CascadeStore
 import Foundation
 

@@ -139,13 +139,4 @@ extension Problem {
         problem.suggestions = SlotView.slots(refusal.suggestions, zone: zone)
         return problem
     }
-
-    /// The problem for a refused input.
-    static func booking(_ error: BookingError) -> Problem {
-        switch error.kind {
-        case .invalid: Problem.unprocessable(error.reason, field: error.field)
-        case .forbidden: Problem(status: .forbidden, code: "forbidden", detail: error.reason, field: error.field)
-        case .notFound: Problem(status: .notFound, code: "not-found", detail: error.reason, field: error.field)
-        }
-    }
 }

@@ -1,3 +1,4 @@
+import CascadeCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -28,6 +29,12 @@ public struct Problem: Error, Sendable, Codable, Equatable {
         self.detail = detail
         self.code = code
         self.field = field
+    }
+
+    /// The problem for an error that says its own status, whichever module threw it.
+    init(_ error: any ProblemError) {
+        let status = error.status == 507 ? HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage") : HTTPResponse.Status(code: error.status)
+        self.init(status: status, code: error.codeName, detail: error.message, field: error.fieldAtFault)
     }
 
     /// 400: the request cannot be understood.

@@ -13,18 +13,9 @@ struct ProblemMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response(extraHeaders: problem.status == 401 ? [.wwwAuthenticate: "Bearer realm=\"cascade\""] : [:])
-        } catch let error as StoreError {
-            return Problem.from(error).response()
-        } catch let error as BookingError {
-            return Problem.booking(error).response()
-        } catch let error as EngineError {
-            return Problem.from(error).response()
-        } catch let error as RecordingError {
-            return Problem.from(error).response()
-        } catch let error as RelayError {
-            return Problem.from(error).response()
-        } catch let error as SchedulerError {
-            return Problem.from(error).response()
+        } catch let error as any ProblemError {
+            // Every module's error says its own status (StoreError, BookingError, EngineError, RelayError, …).
+            return Problem(error).response()
         } catch let error as HTTPError {
             let status = error.status
             let detail = error.body ?? (status == .notFound ? "no route for \(request.method) \(request.uri.path)" : status.reasonPhrase)

@@ -16,49 +16,6 @@ struct RecordingRoutes {
         var partSeconds: Int?
     }
 
-    struct RecordingView: Encodable {
-        var id: String
-        var meetingId: String?
-        var source: String
-        var state: Recording.State
-        var startedAt: Date
-        var stoppedAt: Date?
-        var reason: String?
-        var totalSeconds: Double
-        var parts: [PartView]
-        var gaps: [RecordingGap]
-
-        struct PartView: Encodable {
-            var index: Int
-            var startedAt: Date
-            var durationSeconds: Double?
-            var bytes: Int64?
-            var sha256: String?
-            var videoCodec: String?
-            var audioCodec: String?
-            var width: Int?
-            var height: Int?
-            var state: RecordingPart.State
-            var url: String
-        }
-
-        init(_ recording: Recording) {
-            id = "r\(recording.id)"
-            meetingId = recording.meetingId
-            source = recording.source
-            state = recording.state
-            startedAt = recording.startedAt
-            stoppedAt = recording.stoppedAt
-            reason = recording.reason
-            totalSeconds = recording.totalSeconds
-            parts = recording.parts.map {
-                PartView(index: $0.index, startedAt: $0.startedAt, durationSeconds: $0.durationSeconds, bytes: $0.bytes, sha256: $0.sha256,
-                         videoCodec: $0.videoCodec, audioCodec: $0.audioCodec, width: $0.width, height: $0.height, state: $0.state,
-                         url: "/api/v1/recordings/r\(recording.id)/parts/\($0.index)")
-            }
-            gaps = recording.gaps
-        }
-    }
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.post("recordings") { request, context in

@@ -1,6 +1,5 @@
 import CascadeCore
 import CascadeEngine
-import CascadeMedia
 import Foundation
 import Hummingbird
 import ServiceLifecycle
@@ -22,68 +21,6 @@ struct RelayRoutes {
 
     struct NewHall: Decodable {
         var hallId: String?
-    }
-
-    /// A relay as the API shows it: the stored summary and, while it runs, the live view.
-    struct RelayView: Encodable {
-        var id: String
-        var meetingId: String?
-        var source: String?
-        var listenerPort: Int
-        var state: String
-        var startedAt: Date
-        var stoppedAt: Date?
-        var reason: String?
-        var createdBy: String
-        var halls: [RelayHallSummary]
-        var access: [HallAccess]?
-        var restarts: Int?
-        var pid: Int32?
-        var statistics: RelayStatistics?
-        var recentEvents: [RelayEvent]?
-        var plan: [PlannedHop]?
-
-        struct PlannedHop: Encodable {
-            var unitId: String
-            var upstreamUnitId: String?
-            var hallIds: [String]
-            var downstreamUnitIds: [String]
-        }
-
-        /// `mayOperate` says for a hall whether the caller operates its media: only then does its
-        /// `access` (the URL with the SRT passphrase) appear. `maySee` says whether the caller may see
-        /// a hall at all: another unit's halls in a shared relay (their figures, events, decoder
-        /// addresses) are left out.
-        /// `showsSource`: the source's address (even without its secrets: a host, a port, a stream
-        /// id) is for those who operate media.
-        init(_ summary: RelaySummary, live: RelayLive?, tree: UnitTree, showsSource: Bool, mayOperate: (String) -> Bool, maySee: (String) -> Bool) {
-            id = "rl\(summary.id)"
-            meetingId = summary.meetingId
-            source = showsSource ? summary.source : nil
-            listenerPort = summary.listenerPort
-            state = live?.state.rawValue ?? summary.state.rawValue
-            startedAt = summary.startedAt
-            stoppedAt = summary.stoppedAt
-            reason = summary.reason
-            createdBy = summary.createdBy
-            halls = summary.halls.filter { maySee($0.hallId) }
-            access = live?.halls.filter { mayOperate($0.hallId) }
-            restarts = live?.restarts
-            pid = live?.pid
-            statistics = live?.statistics.map { sample in
-                var visible = sample
-                visible.halls = sample.halls.filter { maySee($0.hallId) }
-                return visible
-            }
-            recentEvents = live?.recentEvents.filter { $0.hallId.map(maySee) ?? true }
-            let current = summary.halls.filter { $0.removedAt == nil }.map(\.hallId)
-            let root = tree.units.first { unit in
-                unit.parentId == nil && current.allSatisfy { tree.hall($0).map { tree.isUnit($0.unitId, within: unit.id) } ?? false }
-            }
-            if let root, let planned = try? RelayPlan(tree: tree, rootUnitId: root.id, hallIds: current) {
-                plan = planned.hops.map { PlannedHop(unitId: $0.unitId, upstreamUnitId: $0.upstreamUnitId, hallIds: $0.hallIds, downstreamUnitIds: $0.downstreamUnitIds) }
-            }
-        }
     }
 
     func register(on group: RouterGroup<AppRequestContext>) {

@@ -1,4 +1,4 @@
-import CascadeMedia
+import CascadeEngine
 import CascadeStore
 import Foundation
 import HTTPTypes
@@ -83,7 +83,7 @@ struct SystemRoutes {
 
     private func health() async throws -> Response {
         let database = dependencies.database.health()
-        let missing = GStreamer.missingElements(dependencies.requiredElements)
+        let missing = MediaPlatform.missingElements(dependencies.requiredElements)
         var problems = missing.map { "GStreamer element \($0) is not installed" }
         if !database.isReachable { problems.append("database: \(database.problem ?? "unreachable")") }
         if !database.pendingMigrations.isEmpty { problems.append("database migrations pending: \(database.pendingMigrations.joined(separator: ", "))") }
@@ -92,7 +92,7 @@ struct SystemRoutes {
             status: problems.isEmpty ? "ok" : "unavailable",
             problems: problems,
             database: database,
-            gstreamer: GStreamerHealth(version: GStreamer.version, requiredElements: dependencies.requiredElements, missingElements: missing),
+            gstreamer: GStreamerHealth(version: MediaPlatform.version, requiredElements: dependencies.requiredElements, missingElements: missing),
             workers: workers,
             disk: dependencies.dataDirectory.flatMap(Self.disk)
         )

@@ -1,6 +1,5 @@
 import CascadeCore
 import CascadeEngine
-import CascadeMedia
 import Foundation
 import Hummingbird
 
@@ -23,14 +22,8 @@ struct WorkerRoutes {
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .operateMedia, onUnit: dependencies.policy.tree.rootUnitId)
             let body = try await JSONBody.decode(NewDemoFeed.self, from: request, allowedFields: ["output", "caption"])
-            let address: SRTAddress
-            do {
-                address = try SRTAddress(parsing: body.output)
-            } catch let error as MediaError {
-                throw Problem.unprocessable(error.message, field: "output")
-            }
-            let snapshot = try await dependencies.supervisor.startDemoFeed(to: address, caption: body.caption ?? "Cascade — tín hiệu thử nghiệm")
-            try dependencies.database.appendAudit(actor: principal.name, action: "worker.started", target: snapshot.id, details: "demo feed to \(address.mode.rawValue) port \(address.port)")
+            let snapshot = try await dependencies.supervisor.startDemoFeed(to: body.output, caption: body.caption ?? "Cascade — tín hiệu thử nghiệm")
+            try dependencies.database.appendAudit(actor: principal.name, action: "worker.started", target: snapshot.id, details: "demo feed")
             return try JSONResponse.make(snapshot, status: .created)
         }
         group.get("workers/:id") { _, context in

@@ -15,4 +15,12 @@ public enum MediaErrorCode: String, ErrorCode {
     case socket = "socket"
     /// A control message could not be read or written.
     case protocolViolation = "protocol"
+
+    /// Bad input 422; anything else the machine could not do now 503.
+    public var status: Int {
+        switch self {
+        case .invalidPipeline, .invalidSource: 422
+        case .startFailed, .socket, .protocolViolation: 503
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import CascadeCore
 import CGStreamer
 import Foundation
 

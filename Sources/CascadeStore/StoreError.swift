@@ -13,4 +13,14 @@ public enum StoreErrorCode: String, ErrorCode {
     case invalid = "invalid"
     /// The database could not be used.
     case unavailable = "unavailable"
+
+    /// Missing 404, clash 409, broken rule 422, database unavailable 503.
+    public var status: Int {
+        switch self {
+        case .notFound: 404
+        case .conflict: 409
+        case .invalid: 422
+        case .unavailable: 503
+        }
+    }
 }

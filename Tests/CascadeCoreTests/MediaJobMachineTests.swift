@@ -13,11 +13,13 @@ struct MediaJobMachineTests {
     }
 
     static let relayPolicy = MediaJobMachine.Policy(
-        restartBackoff: [.milliseconds(200), .seconds(1), .seconds(2)], silenceLimit: .seconds(6), maxFailedStarts: 3, stopTimeout: .seconds(3)
+        restartBackoff: [.milliseconds(200), .seconds(1), .seconds(2)], silenceLimit: .seconds(6), maxFailedStarts: 3, stopTimeout: .seconds(3),
+        silenceStopTimeout: .seconds(1)
     )
     static let recordingPolicy = MediaJobMachine.Policy(
         restartBackoff: [.milliseconds(500), .seconds(1)], silenceLimit: .seconds(5), watchesSilenceAfterProgress: false,
-        firstProgressDeadline: .seconds(15), lackOfProgress: "no media from the source", stopTimeout: .seconds(2)
+        firstProgressDeadline: .seconds(15), lackOfProgress: "no media from the source", stopTimeout: .seconds(10),
+        silenceStopTimeout: .seconds(2)
     )
 
     typealias Step = (input: MediaJobMachine.Input, effects: [MediaJobMachine.Effect])
@@ -89,7 +91,7 @@ struct MediaJobMachineTests {
             (.tick(at: Self.at(0)), [.launch(Self.worker(0))]),
             (.progressed(worker: Self.worker(0), at: Self.at(1000)), []),
             (.tick(at: Self.at(6999)), []),
-            (.tick(at: Self.at(7000)), [.endWorker(Self.worker(0), timeout: .seconds(3))]),
+            (.tick(at: Self.at(7000)), [.endWorker(Self.worker(0), timeout: .seconds(1))]),
             (.tick(at: Self.at(8000)), []),
             (.workerExited(worker: Self.worker(0), outcome: killed, at: Self.at(10_000)), [.settle(killed)]),
             (.settled(at: Self.at(10_000)), [.restart(reason: "the worker stopped reporting for 6.0 seconds", at: Self.at(10_200))]),
@@ -165,13 +167,13 @@ struct MediaJobMachineTests {
         let ended = Self.exit(.exited(code: 0))
         Self.run(Self.recordingPolicy, [
             (.tick(at: Self.at(0)), [.launch(Self.worker(0))]),
-            (.suspendRequested(at: Self.at(100)), [.endWorker(Self.worker(0), timeout: .seconds(2))]),
+            (.suspendRequested(at: Self.at(100)), [.endWorker(Self.worker(0), timeout: .seconds(10))]),
             (.workerExited(worker: Self.worker(0), outcome: ended, at: Self.at(200)), [.settle(ended)]),
             (.settled(at: Self.at(200)), [.finish(.suspended)]),
         ], endsIn: .finished(.suspended))
         Self.run(Self.recordingPolicy, [
             (.tick(at: Self.at(0)), [.launch(Self.worker(0))]),
-            (.stopRequested(reason: "disk", actor: "system", at: Self.at(50)), [.endWorker(Self.worker(0), timeout: .seconds(2))]),
+            (.stopRequested(reason: "disk", actor: "system", at: Self.at(50)), [.endWorker(Self.worker(0), timeout: .seconds(10))]),
             (.suspendRequested(at: Self.at(100)), []),
             (.workerExited(worker: Self.worker(0), outcome: ended, at: Self.at(200)), [.settle(ended)]),
             (.settled(at: Self.at(200)), [.finish(.stopped(reason: "disk", actor: "system"))]),
@@ -202,7 +204,7 @@ struct MediaJobMachineTests {
         var machine = MediaJobMachine(job: .relay(7), policy: Self.relayPolicy, adopting: Self.worker(4), at: Self.at(0))
         #expect(machine.workerHasProgressed)
         #expect(machine.handle(.tick(at: Self.at(5999))) == [])
-        #expect(machine.handle(.tick(at: Self.at(6000))) == [.endWorker(Self.worker(4), timeout: .seconds(3))])
+        #expect(machine.handle(.tick(at: Self.at(6000))) == [.endWorker(Self.worker(4), timeout: .seconds(1))])
         let crash = Self.exit(.signaled(signal: 9))
         _ = machine.handle(.workerExited(worker: Self.worker(4), outcome: crash, at: Self.at(6100)))
         _ = machine.handle(.settled(at: Self.at(6100)))

@@ -80,10 +80,10 @@ import Testing
     @Test("the whole meeting joins into one MP4 whose duration is the timeline's, without re-encoding")
     func wholeDownload() async throws {
         try await withMeetingMedia { map, root in
-            let made = try map.joiner()
+            let made = try map.download()
             let path = "\(root)/whole.mp4"
             var bytes = Data()
-            for try await chunk in made.joiner.chunks(chunkBytes: 64 << 10) { bytes.append(chunk) }
+            for try await chunk in made.chunks(chunkBytes: 64 << 10) { bytes.append(chunk) }
             try bytes.write(to: URL(fileURLWithPath: path))
             let probe = try Command.run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path])
             let duration = try #require(Double(probe.output.trimmingCharacters(in: .whitespacesAndNewlines)))
@@ -100,7 +100,7 @@ import Testing
             #expect(abs(MediaProbe.continuity(times).largestStep - 10.04) < 0.3, "the only jump is the gap")
             // The same bytes as the parts: nothing re-encoded.
             let sizes = map.parts.map { $0.index.fragments.map(\.length).reduce(0, +) }.reduce(0, +)
-            #expect(Int64(bytes.count) == sizes + Int64(made.joiner.header.count))
+            #expect(Int64(bytes.count) == sizes + Int64(made.headerBytes))
         }
     }
 
@@ -108,19 +108,19 @@ import Testing
     func rangeDownload() async throws {
         try await withMeetingMedia { map, root in
             let secondPart = map.parts[1]
-            let made = try map.joiner(range: (secondPart.offsetSeconds + 1.3)...(map.parts[3].offsetSeconds + 2))
-            #expect(made.start <= secondPart.offsetSeconds + 1.3 && made.start > secondPart.offsetSeconds + 1.3 - 1.05)
+            let made = try map.download(range: (secondPart.offsetSeconds + 1.3)...(map.parts[3].offsetSeconds + 2))
+            #expect(made.startSeconds <= secondPart.offsetSeconds + 1.3 && made.startSeconds > secondPart.offsetSeconds + 1.3 - 1.05)
             let path = "\(root)/range.mp4"
             var bytes = Data()
-            for try await chunk in made.joiner.chunks() { bytes.append(chunk) }
+            for try await chunk in made.chunks() { bytes.append(chunk) }
             try bytes.write(to: URL(fileURLWithPath: path))
             let times = try MediaProbe.videoFrameTimes(path)
             #expect((times.first ?? 99) < 0.05, "the file starts at 0")
             #expect(made.gaps.count == 1)
             let probe = try Command.run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path])
             let duration = Double(probe.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-            #expect(abs(duration - made.joiner.durationSeconds) < 0.1, "ffprobe \(duration), joiner \(made.joiner.durationSeconds)")
-            #expect(throws: MeetingMediaMap.DownloadProblem.self) { try map.joiner(range: 500...600) }
+            #expect(abs(duration - made.durationSeconds) < 0.1, "ffprobe \(duration), joiner \(made.durationSeconds)")
+            #expect(throws: MeetingMediaMap.DownloadProblem.self) { try map.download(range: 500...600) }
         }
     }
 
