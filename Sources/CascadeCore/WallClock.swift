@@ -36,6 +36,9 @@ public final class ManualWallClock: WallClock {
     /// Now, as set.
     public var now: Date { state.withLock { $0.now } }
 
+    /// How many are waiting on this clock (a test advances it once the service it drives is waiting).
+    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+
     /// Returns when the clock has been advanced past `duration` from now.
     public func sleep(for duration: Duration) async throws {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18

@@ -69,4 +69,59 @@ extension RelayService {
         }
         relays[id]?.statistics = nil
     }
+
+    // MARK: - Bookkeeping
+
+    func resumeAfterRestart() async {
+        for saved in (try? ledger.runningRelayWorkers()) ?? [] {
+            guard let text = saved.spec, let spec = try? JSONDecoder().decode(RelaySpec.self, from: Data(text.utf8)) else {
+                record { try ledger.finishRelay(saved.relay, state: .failed, reason: "interrupted: the server stopped", actor: "system") }
+                continue
+            }
+            relays[saved.relay] = Relay(spec: spec, meetingId: saved.meetingId, lastSummaryAt: clock.now)
+            let worker = saved.workerId.flatMap(JobWorkerID.init)
+            if let worker, let pid = saved.pid, (try? await host.adopt(WorkerSpec(id: worker.description, relay: spec), pid: pid)) != nil {
+                relays[saved.relay]?.worker = worker
+                relays[saved.relay]?.pid = pid
+                await driver.adopt(saved.relay, worker: worker)
+                logger.info("relay re-attached", metadata: ["relay.id": "\(saved.relay)", "pid": "\(pid)"])
+            } else {
+                logger.info("relay worker gone, restarting it", metadata: ["relay.id": "\(saved.relay)"])
+                await driver.add(saved.relay, attempts: worker.map { $0.attempt + 1 } ?? 0)  // the halls call back in
+            }
+        }
+    }
+
+    /// Saves what the next server run needs to re-attach to this relay.
+    func persist(_ id: Int64) {
+        guard let relay = relays[id], let data = try? JSONEncoder().encode(relay.spec) else { return }
+        record { try ledger.saveRelayWorker(relay: id, spec: String(decoding: data, as: UTF8.self), workerId: relay.worker?.description, pid: relay.pid) }
+    }
+
+    func publish(_ id: Int64, _ event: RelayEvent) {
+        guard relays[id] != nil else { return }
+        relays[id]?.recentEvents.append(event)
+        if let count = relays[id]?.recentEvents.count, count > 50 { relays[id]?.recentEvents.removeFirst(count - 50) }
+        let stored = RelayEventRecord(relayId: id, at: event.at, kind: event.kind.rawValue, hallId: event.hallId, detail: event.detail)
+        record { try ledger.appendRelayEvents([stored]) }
+        broadcast.send(stored)
+    }
+
+    func flushSummary(_ id: Int64) {
+        guard let relay = relays[id] else { return }
+        relays[id]?.lastSummaryAt = clock.now
+        relays[id]?.connectedSeconds = [:]
+        for hall in relay.statistics?.halls ?? [] {
+            record {
+                try ledger.updateRelayHall(
+                    relay: id, hallId: hall.hallId, connectedSecondsAdded: relay.connectedSeconds[hall.hallId] ?? 0, bytes: Int64(clamping: hall.bytes),
+                    lostPackets: hall.lostPackets ?? 0, retransmittedPackets: hall.retransmittedPackets ?? 0, rttMs: hall.rttMs
+                )
+            }
+        }
+    }
+
+    func record(_ write: () throws -> Void) {
+        do { try write() } catch { logger.error("relay ledger write failed", metadata: ["error": "\(error)"]) }
+    }
 }

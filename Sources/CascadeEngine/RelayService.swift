@@ -8,31 +8,6 @@ import ServiceLifecycle
 /// ends or falls silent), with halls added and removed live, and events and link figures kept for
 /// technicians and summarised into the ledger.
 public actor RelayService: Service, MediaJobKind {
-    /// Limits, encoding and addresses.
-    public struct Settings: Sendable {
-        /// Ports the relays' SRT listeners may use.
-        public var portRange: ClosedRange<Int> = 9000...9099
-        /// The host name or address halls call, put into the URLs given to technicians.
-        public var advertisedHost = "127.0.0.1"
-        /// What the root hop encodes.
-        public var canvas = RelayCanvas(width: 1280, height: 720, framerate: 25, videoKbps: 2500)
-        /// Passphrase of every relay listener and every hall Cascade calls (AES-256).
-        public var passphrase: String
-        /// Input silence before the slate.
-        public var lossAfterMs = 1000
-        /// Hops a LAN hall's multicast may cross (0 keeps it on this machine).
-        public var multicastTTL = 8
-        /// How a relay's worker is kept going: it reports every second, so six silent seconds mean a stuck worker.
-        public var jobPolicy = MediaJobMachine.Policy(
-            restartBackoff: [.milliseconds(200), .seconds(1), .seconds(2), .seconds(4)], silenceLimit: .seconds(6), maxFailedStarts: 3
-        )
-        /// How often link figures are written to the ledger.
-        public var summaryInterval: Duration = .seconds(5)
-
-        /// Creates settings.
-        public init(passphrase: String) { self.passphrase = passphrase }
-    }
-
     struct Relay {
         var spec: RelaySpec
         var meetingId: String?
@@ -44,15 +19,15 @@ public actor RelayService: Service, MediaJobKind {
         var lastSummaryAt: Date
     }
 
-    private let driver: MediaJobDriver
+    let driver: MediaJobDriver
     let host: any WorkerHost
     let ledger: any RelayLedger
     let settings: Settings
     let clock: any WallClock
-    private let logger: Logger
+    let logger: Logger
     var addresses: RelayHallAddresses
     var relays: [Int64: Relay] = [:]
-    private let broadcast = EventBroadcast<RelayEventRecord>()
+    let broadcast = EventBroadcast<RelayEventRecord>()
     /// Open once what the previous server run left has been taken up.
     public nonisolated let resumed = ResumeGate()
 
@@ -197,58 +172,5 @@ public actor RelayService: Service, MediaJobKind {
         }
         for id in relays.keys { flushSummary(id) }  // the workers outlive the server; their figures are kept
         broadcast.finish()
-    }
-
-    private func resumeAfterRestart() async {
-        for saved in (try? ledger.runningRelayWorkers()) ?? [] {
-            guard let text = saved.spec, let spec = try? JSONDecoder().decode(RelaySpec.self, from: Data(text.utf8)) else {
-                record { try ledger.finishRelay(saved.relay, state: .failed, reason: "interrupted: the server stopped", actor: "system") }
-                continue
-            }
-            relays[saved.relay] = Relay(spec: spec, meetingId: saved.meetingId, lastSummaryAt: clock.now)
-            let worker = saved.workerId.flatMap(JobWorkerID.init)
-            if let worker, let pid = saved.pid, (try? await host.adopt(WorkerSpec(id: worker.description, relay: spec), pid: pid)) != nil {
-                relays[saved.relay]?.worker = worker
-                relays[saved.relay]?.pid = pid
-                await driver.adopt(saved.relay, worker: worker)
-                logger.info("relay re-attached", metadata: ["relay.id": "\(saved.relay)", "pid": "\(pid)"])
-            } else {
-                logger.info("relay worker gone, restarting it", metadata: ["relay.id": "\(saved.relay)"])
-                await driver.add(saved.relay, attempts: worker.map { $0.attempt + 1 } ?? 0)  // the halls call back in
-            }
-        }
-    }
-
-    /// Saves what the next server run needs to re-attach to this relay.
-    func persist(_ id: Int64) {
-        guard let relay = relays[id], let data = try? JSONEncoder().encode(relay.spec) else { return }
-        record { try ledger.saveRelayWorker(relay: id, spec: String(decoding: data, as: UTF8.self), workerId: relay.worker?.description, pid: relay.pid) }
-    }
-
-    func publish(_ id: Int64, _ event: RelayEvent) {
-        guard relays[id] != nil else { return }
-        relays[id]?.recentEvents.append(event)
-        if let count = relays[id]?.recentEvents.count, count > 50 { relays[id]?.recentEvents.removeFirst(count - 50) }
-        let stored = RelayEventRecord(relayId: id, at: event.at, kind: event.kind.rawValue, hallId: event.hallId, detail: event.detail)
-        record { try ledger.appendRelayEvents([stored]) }
-        broadcast.send(stored)
-    }
-
-    func flushSummary(_ id: Int64) {
-        guard let relay = relays[id] else { return }
-        relays[id]?.lastSummaryAt = clock.now
-        relays[id]?.connectedSeconds = [:]
-        for hall in relay.statistics?.halls ?? [] {
-            record {
-                try ledger.updateRelayHall(
-                    relay: id, hallId: hall.hallId, connectedSecondsAdded: relay.connectedSeconds[hall.hallId] ?? 0, bytes: Int64(clamping: hall.bytes),
-                    lostPackets: hall.lostPackets ?? 0, retransmittedPackets: hall.retransmittedPackets ?? 0, rttMs: hall.rttMs
-                )
-            }
-        }
-    }
-
-    func record(_ write: () throws -> Void) {
-        do { try write() } catch { logger.error("relay ledger write failed", metadata: ["error": "\(error)"]) }
     }
 }

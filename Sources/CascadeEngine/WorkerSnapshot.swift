@@ -20,6 +20,13 @@ public struct WorkerSnapshot: Sendable, Codable, Equatable {
     public var outcome: WorkerOutcome?
     /// The latest statistics report.
     public var statistics: [String: PropertyValue]?
+
+    /// Creates a snapshot.
+    public init(id: String, purpose: String, pid: Int32, state: String, pipelineState: String? = nil, startedAt: Date,
+                outcome: WorkerOutcome? = nil, statistics: [String: PropertyValue]? = nil) {
+        (self.id, self.purpose, self.pid, self.state, self.pipelineState) = (id, purpose, pid, state, pipelineState)
+        (self.startedAt, self.outcome, self.statistics) = (startedAt, outcome, statistics)
+    }
 }
 
 /// Something a supervised worker did, for logs, the audit trail and live views.
@@ -30,6 +37,13 @@ public struct SupervisorEvent: Sendable {
     public var kind: Kind
     /// When the supervisor saw it.
     public var at: Date
+
+    /// Creates an event (a worker host other than the supervisor reports its workers' events this way).
+    public init(workerId: String, kind: Kind, at: Date) {
+        self.workerId = workerId
+        self.kind = kind
+        self.at = at
+    }
 
     /// The kinds of event.
     public enum Kind: Sendable {
