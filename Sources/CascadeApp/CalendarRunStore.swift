@@ -101,8 +101,7 @@ struct RelayMeetingMedia: MeetingMedia {
     }
 
     func startRecording(relayId: Int64, meetingId: String) async throws -> Int64 {
-        let tap = try await relays.tap(relayId)
-        return try await recordings.start(source: tap.url, meetingId: meetingId, partSeconds: partSeconds, actor: "scheduler")
+        try await recordings.record(relay: relayId, of: relays, meetingId: meetingId, partSeconds: partSeconds, actor: "scheduler")
     }
 
     func isRecording(_ id: Int64) async -> Bool { await recordings.isActive(id) }

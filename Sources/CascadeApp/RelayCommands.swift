@@ -41,7 +41,7 @@ public enum RelayCommands {
     /// Adds a hall to a running relay.
     public static func addHall(_ hallId: String, to id: String, client: APIClient) async throws -> [String] {
         let access = try await client.send("POST", "/api/v1/relays/\(id)/halls", body: ["hallId": hallId], as: HallAccess.self)
-        return ["Hall \(hallId) added to \(id): \(access.mode) \(access.url)"]
+        return ["Hall \(hallId) added to \(id): \(access.mode.rawValue) \(access.url)"]
     }
 
     /// Removes a hall from a running relay.
@@ -62,6 +62,6 @@ public enum RelayCommands {
     }
 
     static func accessLines(_ relay: RelayView) -> [String] {
-        (relay.access ?? []).map { "  \($0.hallId)  \($0.mode)  \($0.url)" }
+        (relay.access ?? []).map { "  \($0.hallId)  \($0.mode.rawValue)  \($0.url)" }
     }
 }

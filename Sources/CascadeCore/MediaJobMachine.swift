@@ -102,6 +102,8 @@ public struct MediaJobMachine: Sendable {
         case stopRequested(reason: String?, actor: String, at: Date)
         /// The server is shutting down: end the worker, keep the job for the next run.
         case suspendRequested(at: Date)
+        /// An operator asked for the worker to be replaced (it looks stuck): end it, start another.
+        case replaceRequested(worker: JobWorkerID, at: Date)
     }
 
     /// Something the driver must do.
@@ -216,6 +218,11 @@ public struct MediaJobMachine: Sendable {
             return end(as: .stopped(reason: reason, actor: actor))
         case .suspendRequested:
             return end(as: .suspended)
+        case .replaceRequested(let worker, _):
+            guard intent == nil, case .running(worker, _) = state else { return [] }
+            lastError = "replaced at an operator's request"
+            state = .ending(worker: worker)
+            return [.endWorker(worker, timeout: policy.stopTimeout)]
         }
     }
 

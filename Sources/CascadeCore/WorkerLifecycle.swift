@@ -73,7 +73,7 @@ public struct WorkerLifecycle: Sendable {
         switch event {
         case .connected:
             guard case .launching = state else { return [] }
-            state = .running(pipelineState: "null")
+            state = .running(pipelineState: "NULL")
             return [.sendStart]
         case .adopted:
             guard case .launching = state else { return [] }

@@ -85,6 +85,15 @@ public actor MediaJobDriver {
         enqueue(id) { await host.send(command, to: worker.description) }
     }
 
+    /// Ends `worker` through its job, which starts another (an operator's remedy for a stuck worker);
+    /// false when no job of this driver runs that worker now.
+    public func replace(_ worker: JobWorkerID) -> Bool {
+        let id = worker.job.id
+        guard job(id) == worker.job, machines[id]?.worker == worker, machines[id]?.isEnding == false else { return false }
+        feed.yield(.machine(id, .replaceRequested(worker: worker, at: clock.now)))
+        return true
+    }
+
     /// Job `id` as it stands; `nil` when there is no such job.
     public func machine(_ id: Int64) -> MediaJobMachine? { machines[id] }
 

@@ -82,6 +82,10 @@ public actor RecordingService: Service, MediaJobKind {
     /// Where recording `id` is (starting, running, restarting, stopping); `nil` when it is not active.
     public func phase(_ id: Int64) async -> MediaJobMachine.Phase? { await driver.machine(id)?.phase }
 
+    /// Ends a recorder (its part is finished, a gap opens) and starts another; false when `worker` is
+    /// not the recorder of an active recording.
+    public func replaceWorker(_ worker: JobWorkerID) async -> Bool { await driver.replace(worker) }
+
     /// The folder of recording `id`.
     public nonisolated func directory(of id: Int64) -> String { folders.directory(of: id) }
 

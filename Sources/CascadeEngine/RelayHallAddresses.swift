@@ -33,11 +33,11 @@ struct RelayHallAddresses: Sendable {
     func access(for hall: Hall, port: Int) -> HallAccess {
         switch hall.endpoint {
         case .srtCaller(let streamId):
-            HallAccess(hallId: hall.id, mode: "call-in", url: srtURL(host: advertisedHost, port: port, mode: .caller, streamId: streamId, hall: hall))
+            HallAccess(hallId: hall.id, mode: .callIn, url: srtURL(host: advertisedHost, port: port, mode: .caller, streamId: streamId, hall: hall))
         case .srtListener(let host, let port):
-            HallAccess(hallId: hall.id, mode: "called", url: srtURL(host: host, port: port, mode: .listener, streamId: nil, hall: hall))
+            HallAccess(hallId: hall.id, mode: .called, url: srtURL(host: host, port: port, mode: .listener, streamId: nil, hall: hall))
         case .udpMulticast(let group, let port):
-            HallAccess(hallId: hall.id, mode: "multicast", url: "udp://\(group):\(port)")
+            HallAccess(hallId: hall.id, mode: .multicast, url: "udp://\(group):\(port)")
         }
     }
 

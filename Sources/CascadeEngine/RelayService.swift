@@ -136,6 +136,10 @@ public actor RelayService: Service, MediaJobKind {
         )
     }
 
+    /// Ends a relay's worker and starts another (the halls call back in); false when `worker` is not
+    /// the worker of a running relay.
+    public func replaceWorker(_ worker: JobWorkerID) async -> Bool { await driver.replace(worker) }
+
     /// The ids of running relays.
     public var runningIds: [Int64] { relays.keys.sorted() }
 

@@ -6,8 +6,18 @@ import Foundation
 public struct HallAccess: Sendable, Codable, Equatable {
     /// The hall.
     public var hallId: String
-    /// "call-in" (the decoder calls `url`), "called" (Cascade calls the decoder at `url`) or "multicast".
-    public var mode: String
+    /// How the stream reaches the hall.
+    public enum Mode: String, Sendable, Codable {
+        /// The hall's decoder calls `url`.
+        case callIn = "call-in"
+        /// Cascade calls the hall's decoder at `url`.
+        case called
+        /// Cascade sends to the multicast group at `url`.
+        case multicast
+    }
+
+    /// How the stream reaches the hall.
+    public var mode: Mode
     /// The SRT URL with stream id and passphrase, or `udp://group:port`.
     public var url: String
 }

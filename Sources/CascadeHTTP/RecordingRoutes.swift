@@ -22,11 +22,15 @@ struct RecordingRoutes {
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .operateMedia)
             let body = try await JSONBody.decode(NewRecording.self, from: request, allowedFields: ["source", "relayId", "meetingId", "partSeconds"])
-            var meetingId = body.meetingId
-            let source: String
+            let partSeconds = try body.partSeconds.map { seconds in
+                guard (5...14_400).contains(seconds) else { throw Problem.unprocessable("partSeconds must be 5–14400", field: "partSeconds") }
+                return seconds
+            } ?? dependencies.defaultPartSeconds
+            let id: Int64
             switch (body.source, body.relayId) {
-            case (let given?, nil):
-                source = given
+            case (let source?, nil):
+                try authorizeMeeting(body.meetingId, principal)
+                id = try await service().start(source: source, meetingId: body.meetingId, partSeconds: partSeconds, actor: principal.name)
             case (nil, let relayText?):
                 // Scope is checked on the relay itself, before any tap is opened; the recording belongs
                 // to the relay's meeting, whatever the caller says beside it.
@@ -34,25 +38,18 @@ struct RecordingRoutes {
                 if let given = body.meetingId, given != relay.meetingId {
                     throw Problem.unprocessable("relay \(relayText) belongs to \(relay.meetingId.map { "meeting \($0)" } ?? "no meeting"); leave meetingId out", field: "meetingId")
                 }
-                meetingId = relay.meetingId
-                try authorizeMeeting(meetingId, principal)
+                try authorizeMeeting(relay.meetingId, principal)
                 guard let relays = dependencies.relays else { throw Problem.unprocessable("no relay \(relayText)", field: "relayId") }
                 do {
-                    source = try await relays.tap(relay.id).url
-                } catch {
-                    throw Problem.unprocessable("\(error)", field: "relayId")
+                    id = try await service().record(relay: relay.id, of: relays, meetingId: relay.meetingId, partSeconds: partSeconds, actor: principal.name)
+                } catch let error as RecordingError where error.code == .invalidSource {
+                    throw Problem.unprocessable(error.message, field: "relayId")
                 }
             case (nil, nil):
                 throw Problem.badRequest("give \"source\" or \"relayId\"", field: "source")
             case (_?, _?):
                 throw Problem.badRequest("give either \"source\" or \"relayId\", not both", field: "relayId")
             }
-            let partSeconds = try body.partSeconds.map { seconds in
-                guard (5...14_400).contains(seconds) else { throw Problem.unprocessable("partSeconds must be 5–14400", field: "partSeconds") }
-                return seconds
-            } ?? dependencies.defaultPartSeconds
-            if body.relayId == nil { try authorizeMeeting(meetingId, principal) }
-            let id = try await service().start(source: source, meetingId: meetingId, partSeconds: partSeconds, actor: principal.name)
             var response = try JSONResponse.make(RecordingView(try recording(id)), status: .created)
             response.headers[.location] = "/api/v1/recordings/r\(id)"
             return response

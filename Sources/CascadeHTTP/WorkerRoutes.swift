@@ -7,6 +7,12 @@ import Hummingbird
 struct WorkerRoutes {
     let dependencies: HTTPDependencies
 
+    /// The answer to stopping a relay's or a recording's worker: its job replaces it.
+    struct WorkerReplacement: Encodable {
+        var id: String
+        var detail: String
+    }
+
     struct NewDemoFeed: Decodable {
         var output: String
         var caption: String?
@@ -39,10 +45,16 @@ struct WorkerRoutes {
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .operateMedia, onUnit: dependencies.policy.tree.rootUnitId)
             let id = try context.parameters.require("id")
-            // A relay's or a recording's worker belongs to its service, which restarts what ends behind
-            // its back: stop the relay or the recording instead.
-            if let owned = await dependencies.supervisor.snapshots().first(where: { $0.id == id }), ["relay", "recording"].contains(owned.purpose) {
-                throw Problem(status: .conflict, code: "owned-worker", detail: "worker \(id) runs a \(owned.purpose); stop the \(owned.purpose) instead")
+            // A relay's or a recording's worker belongs to its job: the job ends it and starts another.
+            if let owned = JobWorkerID(id) {
+                let replaced: Bool
+                switch owned.job {
+                case .relay: replaced = await dependencies.relays?.replaceWorker(owned) ?? false
+                case .recording: replaced = await dependencies.recordings?.replaceWorker(owned) ?? false
+                }
+                guard replaced else { throw Problem.notFound("no running worker \(id)") }
+                try dependencies.database.appendAudit(actor: principal.name, action: "worker.replaced", target: id)
+                return try JSONResponse.make(WorkerReplacement(id: id, detail: "its \(owned.recordingId == nil ? "relay" : "recording") ends it and starts another"), status: .accepted)
             }
             let outcome = try await dependencies.supervisor.stop(id)
             try dependencies.database.appendAudit(actor: principal.name, action: "worker.stopped", target: id, details: outcome.kind.rawValue)

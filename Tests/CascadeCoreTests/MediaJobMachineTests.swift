@@ -180,6 +180,19 @@ struct MediaJobMachineTests {
         ], endsIn: .finished(.stopped(reason: "disk", actor: "system")))
     }
 
+    @Test func anOperatorReplacesAWorkerThroughItsJob() {
+        let ended = Self.exit(.exited(code: 0))
+        Self.run(Self.relayPolicy, [
+            (.tick(at: Self.at(0)), [.launch(Self.worker(0))]),
+            (.progressed(worker: Self.worker(0), at: Self.at(1000)), []),
+            (.replaceRequested(worker: Self.worker(3), at: Self.at(1500)), []),
+            (.replaceRequested(worker: Self.worker(0), at: Self.at(2000)), [.endWorker(Self.worker(0), timeout: .seconds(3))]),
+            (.workerExited(worker: Self.worker(0), outcome: ended, at: Self.at(2100)), [.settle(ended)]),
+            (.settled(at: Self.at(2100)), [.restart(reason: "replaced at an operator's request", at: Self.at(2300))]),
+            (.tick(at: Self.at(2300)), [.launch(Self.worker(1))]),
+        ], endsIn: .running(worker: Self.worker(1), lastProgress: Self.at(2300)))
+    }
+
     @Test func reportsFromAnEarlierWorkerAreIgnored() {
         let crash = Self.exit(.signaled(signal: 11))
         Self.run(Self.relayPolicy, [

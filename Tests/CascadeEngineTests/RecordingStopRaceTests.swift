@@ -62,7 +62,8 @@ final class MemoryRecordingIndex: RecordingIndex {
                 // Two technicians press stop while the part is measured.
                 let first = Task { try await service.stop(id, actor: "kt1") }
                 let second = Task { try await service.stop(id, actor: "kt2") }
-                try await Task.sleep(for: .milliseconds(300))
+                try await eventually { await service.phase(id) == .stopping }
+                #expect(index.written.withLock { $0.endings.isEmpty }, "nothing ends before the part is measured")
                 openGate.yield()
                 openGate.finish()
                 try await first.value

@@ -59,10 +59,16 @@ import Testing
                 Self.isConnected(relay, "hall-gia-nghia") && (relay["recentEvents"] as? [[String: Any]] ?? []).contains { $0["kind"] as? String == "hall-refused" }
             }
             #expect(!Self.isConnected(seen, "hall-cu-jut"), "another hall's key does not open Cư Jút's stream")
-            // The relay's worker is the relay service's: it is stopped through the relay, not behind its back.
+            // The relay's worker is its job's: stopping it makes the relay start another, and the hall calls back in.
             let worker = try #require(try await client.send("GET", "/api/v1/workers", token: token).jsonArray.first { $0["purpose"] as? String == "relay" })
-            let refused = try await client.send("DELETE", "/api/v1/workers/\(try #require(worker["id"] as? String))", token: token)
-            #expect(refused.status == 409 && refused.json["code"] as? String == "owned-worker", "\(refused.text)")
+            let workerId = try #require(worker["id"] as? String)
+            let replaced = try await client.send("DELETE", "/api/v1/workers/\(workerId)", token: token)
+            #expect(replaced.status == 202, "\(replaced.text)")
+            let again = try await Self.waitFor(client, id, token: token) { relay in
+                (relay["restarts"] as? Int ?? 0) >= 1 && Self.isConnected(relay, "hall-gia-nghia")
+            }
+            #expect(again["state"] as? String == "running", "\(again)")
+            #expect(try await client.send("DELETE", "/api/v1/workers/\(workerId)", token: token).status == 404, "the replaced worker is gone")
             #expect(try await client.send("DELETE", "/api/v1/relays/\(id)", token: token).status == 200)
         }
     }
