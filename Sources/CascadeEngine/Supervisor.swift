@@ -299,11 +299,11 @@ public actor Supervisor: Service {
     }
 
     private func snapshot(of worker: Worker) -> WorkerSnapshot {
-        let (state, pipelineState): (String, String?) = switch worker.lifecycle.state {
-        case .launching: ("launching", nil)
-        case .running(let pipelineState): ("running", pipelineState)
-        case .stopping: ("stopping", nil)
-        case .exited: ("exited", nil)
+        let (state, pipelineState): (WorkerSnapshot.State, String?) = switch worker.lifecycle.state {
+        case .launching: (.launching, nil)
+        case .running(let pipelineState): (.running, pipelineState)
+        case .stopping: (.stopping, nil)
+        case .exited: (.exited, nil)
         }
         var outcome: WorkerOutcome?
         if case .exited(let final) = worker.lifecycle.state { outcome = final }

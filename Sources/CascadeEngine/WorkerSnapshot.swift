@@ -10,8 +10,20 @@ public struct WorkerSnapshot: Sendable, Codable, Equatable {
     public var purpose: String
     /// Process id.
     public var pid: Int32
-    /// "launching", "running", "stopping" or "exited".
-    public var state: String
+    /// Where a worker's process is.
+    public enum State: String, Sendable, Codable {
+        /// Spawned; its control channel is not connected yet.
+        case launching
+        /// Connected and running its pipeline.
+        case running
+        /// Asked to stop, not exited yet.
+        case stopping
+        /// Its process has exited.
+        case exited
+    }
+
+    /// Where the worker's process is.
+    public var state: State
     /// The pipeline's GStreamer state while running ("PLAYING", …).
     public var pipelineState: String?
     /// When it was spawned.
@@ -22,7 +34,7 @@ public struct WorkerSnapshot: Sendable, Codable, Equatable {
     public var statistics: [String: PropertyValue]?
 
     /// Creates a snapshot.
-    public init(id: String, purpose: String, pid: Int32, state: String, pipelineState: String? = nil, startedAt: Date,
+    public init(id: String, purpose: String, pid: Int32, state: State, pipelineState: String? = nil, startedAt: Date,
                 outcome: WorkerOutcome? = nil, statistics: [String: PropertyValue]? = nil) {
         (self.id, self.purpose, self.pid, self.state, self.pipelineState) = (id, purpose, pid, state, pipelineState)
         (self.startedAt, self.outcome, self.statistics) = (startedAt, outcome, statistics)

@@ -33,7 +33,7 @@ actor RecordingWorkerHost: WorkerHost {
     func start(_ spec: WorkerSpec) throws(EngineError) -> WorkerSnapshot {
         record(.start(spec.id))
         eventFeed.yield(SupervisorEvent(workerId: spec.id, kind: .spawned(pid: 4242), at: Date()))
-        return WorkerSnapshot(id: spec.id, purpose: spec.purpose, pid: 4242, state: "running", startedAt: Date())
+        return WorkerSnapshot(id: spec.id, purpose: spec.purpose, pid: 4242, state: .running, startedAt: Date())
     }
 
     func adopt(_ spec: WorkerSpec, pid: Int32) throws(EngineError) -> WorkerSnapshot {
