@@ -1,3 +1,4 @@
+import CascadeHTTP
 import Foundation
 
 /// `cascade meetings …`: the secretariat's calendar from the command line, through a running server.
@@ -55,11 +56,10 @@ public enum MeetingCommands {
     /// Books and returns the lines to print; a refusal becomes a ``Report`` error listing every conflict.
     public static func book(_ booking: Booking, client: APIClient) async throws -> [String] {
         do {
-            let created = try await client.send("POST", "/api/v1/meetings", body: booking.body) as? [String: Any] ?? [:]
-            if let occurrences = created["nextOccurrences"] as? [[String: Any]] {
-                return ["Booked series \(created["id"] ?? "?"): \(created["title"] ?? "")"] + occurrences.map { "  " + line(for: $0) }
+            switch try await client.send("POST", "/api/v1/meetings", body: booking.body, as: Booked.self) {
+            case .series(let series): return ["Booked series \(series.id): \(series.title)"] + series.nextOccurrences.map { "  " + line(for: $0) }
+            case .meeting(let meeting): return ["Booked " + line(for: meeting)]
             }
-            return ["Booked " + line(for: created)]
         } catch let failure as APIClient.Failure where failure.status == 409 {
             throw Report(lines: conflictReport(failure.problem))
         }
@@ -73,19 +73,19 @@ public enum MeetingCommands {
         }
         var components = URLComponents()
         components.queryItems = query.isEmpty ? nil : query
-        let meetings = try await client.send("GET", "/api/v1/meetings" + (components.string ?? "")) as? [[String: Any]] ?? []
+        let meetings = try await client.send("GET", "/api/v1/meetings" + (components.string ?? ""), as: [MeetingView].self)
         return meetings.isEmpty ? ["No meetings in this range."] : meetings.map(line(for:))
     }
 
     /// One meeting in detail.
     public static func show(_ id: String, client: APIClient) async throws -> [String] {
-        let meeting = try await client.send("GET", "/api/v1/meetings/\(id)") as? [String: Any] ?? [:]
+        let meeting = try await client.send("GET", "/api/v1/meetings/\(id)", as: MeetingView.self)
         return [
             line(for: meeting),
-            "  organiser: \(meeting["organiserUnitId"] ?? "")   chair: \(meeting["chair"] ?? "")",
-            "  rehearsal from: \(meeting["rehearsalStart"] ?? "")   classification: \(meeting["classification"] ?? "")   recorded: \((meeting["record"] as? Bool) == false ? "no" : "yes")",
-            "  halls: " + ((meeting["halls"] as? [String]) ?? []).joined(separator: ", "),
-        ] + ((meeting["notes"] as? String).map { $0.isEmpty ? [] : ["  notes: \($0)"] } ?? [])
+            "  organiser: \(meeting.organiserUnitId)   chair: \(meeting.chair)",
+            "  rehearsal from: \(meeting.rehearsalStart)   classification: \(meeting.classification.rawValue)   recorded: \(meeting.record ? "yes" : "no")",
+            "  halls: " + meeting.halls.joined(separator: ", "),
+        ] + (meeting.notes.isEmpty ? [] : ["  notes: \(meeting.notes)"])
     }
 
     /// Cancels a meeting (with a scope for a series occurrence).
@@ -102,10 +102,19 @@ public enum MeetingCommands {
         public var description: String { lines.first ?? "" }
     }
 
-    static func line(for meeting: [String: Any]) -> String {
-        let halls = (meeting["halls"] as? [String])?.count ?? 0
-        let state = meeting["state"] as? String ?? ""
-        return "\(meeting["id"] ?? "?")  \(meeting["start"] ?? "") – \(meeting["end"] ?? "")  \(meeting["title"] ?? "")  (\(halls) hall\(halls == 1 ? "" : "s")\(state == "booked" ? "" : ", \(state)"))"
+    static func line(for meeting: MeetingView) -> String {
+        let halls = meeting.halls.count
+        return "\(meeting.id)  \(meeting.start) – \(meeting.end)  \(meeting.title)  (\(halls) hall\(halls == 1 ? "" : "s")\(meeting.state == .booked ? "" : ", \(meeting.state.rawValue)"))"
+    }
+
+    /// What a booking made: one meeting, or a series and its next occurrences.
+    enum Booked: Decodable {
+        case meeting(MeetingView)
+        case series(SeriesView)
+
+        init(from decoder: any Decoder) throws {
+            self = if let series = try? SeriesView(from: decoder) { .series(series) } else { .meeting(try MeetingView(from: decoder)) }
+        }
     }
 
     static func conflictReport(_ problem: [String: Any]) -> [String] {

@@ -1,3 +1,4 @@
+import CascadeHTTP
 import Foundation
 
 /// `cascade today` and `cascade meetings run|extend|end|confirm|switch-source`: the technician's
@@ -5,40 +6,37 @@ import Foundation
 public enum RunCommands {
     /// Today's (or a day's) meetings with their run state, next transition and alarms.
     public static func today(date: String?, client: APIClient) async throws -> [String] {
-        let entries = try await client.send("GET", "/api/v1/run-sheet" + (date.map { "?date=\($0)" } ?? "")) as? [[String: Any]] ?? []
+        let entries = try await client.send("GET", "/api/v1/run-sheet" + (date.map { "?date=\($0)" } ?? ""), as: [RunSheetEntry].self)
         guard !entries.isEmpty else { return ["No meetings on this day."] }
         return entries.flatMap { entry -> [String] in
-            let next = (entry["nextTransition"] as? [String: Any]).map { "  next: \($0["state"] ?? "") at \($0["at"] ?? "")" } ?? ""
-            let halls = (entry["halls"] as? [String])?.count ?? 0
-            var lines = ["\(entry["meetingId"] ?? "?")  \(entry["start"] ?? "") – \(entry["end"] ?? "")  [\(entry["state"] ?? "")]  \(entry["title"] ?? "")  (\(halls) halls)\(next)"]
-            for alarm in (entry["alarms"] as? [[String: Any]] ?? []).suffix(3) {
-                lines.append("    ! \(alarm["kind"] ?? ""): \(alarm["detail"] ?? "")")
-            }
+            let next = entry.nextTransition.map { "  next: \($0.state.rawValue) at \($0.at)" } ?? ""
+            var lines = ["\(entry.meetingId)  \(entry.start) – \(entry.end)  [\(entry.state.rawValue)]  \(entry.title)  (\(entry.halls.count) halls)\(next)"]
+            for alarm in entry.alarms.suffix(3) { lines.append("    ! \(alarm.kind.rawValue): \(alarm.detail)") }
             return lines
         }
     }
 
     /// A meeting's readiness board as lines.
     public static func board(_ id: String, client: APIClient) async throws -> [String] {
-        let run = try await client.send("GET", "/api/v1/meetings/\(id)/run") as? [String: Any] ?? [:]
-        var lines = ["\(id)  [\(run["state"] ?? "")]  \(run["title"] ?? "")"]
-        if let origin = run["origin"] as? [String: Any] {
-            lines.append("  origin: \(origin["name"] ?? "") (\(origin["id"] ?? ""))\((origin["usesBackup"] as? Bool) == true ? " — on the backup" : "")")
+        let run = try await client.send("GET", "/api/v1/meetings/\(id)/run", as: MeetingRunView.self)
+        var lines = ["\(id)  [\(run.state.rawValue)]  \(run.title)"]
+        if let origin = run.origin {
+            lines.append("  origin: \(origin.name) (\(origin.id))\(origin.usesBackup ? " — on the backup" : "")")
         }
-        if let source = run["source"] as? [String: Any] {
-            let sound = (source["audioPeakDecibels"] as? Double).map { "  sound \(Int($0)) dB" } ?? ""
-            lines.append("  source: \(source["state"] ?? "")\((source["problem"] as? String).map { " (\($0))" } ?? "")\(sound)")
+        if let source = run.source {
+            let sound = source.audioPeakDecibels.map { "  sound \(Int($0)) dB" } ?? ""
+            lines.append("  source: \(source.state)\(source.problem.map { " (\($0))" } ?? "")\(sound)")
         }
-        if let next = run["nextTransition"] as? [String: Any] { lines.append("  next: \(next["state"] ?? "") at \(next["at"] ?? "")") }
-        for hall in run["halls"] as? [[String: Any]] ?? [] {
+        if let next = run.nextTransition { lines.append("  next: \(next.state.rawValue) at \(next.at)") }
+        for hall in run.halls {
             var figures = ""
-            if let kbps = hall["bitrateKbps"] as? Int { figures += "  \(kbps) kbit/s" }
-            if let rtt = hall["rttMs"] as? Double { figures += "  RTT \(Int(rtt)) ms" }
-            if let lost = hall["lostPackets"] as? Int { figures += "  lost \(lost)" }
-            let confirmed = (hall["confirmation"] as? [String: Any]).map { "  ✓ \($0["confirmedBy"] ?? "")" } ?? ""
-            lines.append("  \(hall["hallId"] ?? "")  \(hall["state"] ?? "")\(figures)\(confirmed)")
+            if let kbps = hall.bitrateKbps { figures += "  \(kbps) kbit/s" }
+            if let rtt = hall.rttMs { figures += "  RTT \(Int(rtt)) ms" }
+            if let lost = hall.lostPackets { figures += "  lost \(lost)" }
+            let confirmed = hall.confirmation.map { "  ✓ \($0.confirmedBy)" } ?? ""
+            lines.append("  \(hall.hallId)  \(hall.state)\(figures)\(confirmed)")
         }
-        for alarm in (run["alarms"] as? [[String: Any]] ?? []).suffix(5) { lines.append("  ! \(alarm["kind"] ?? ""): \(alarm["detail"] ?? "")") }
+        for alarm in run.alarms.suffix(5) { lines.append("  ! \(alarm.kind.rawValue): \(alarm.detail)") }
         return lines
     }
 
@@ -54,8 +52,8 @@ public enum RunCommands {
 
     /// Ends a meeting in rehearsal or live now.
     public static func end(_ id: String, client: APIClient) async throws -> [String] {
-        let run = try await client.send("POST", "/api/v1/meetings/\(id)/run/end") as? [String: Any] ?? [:]
-        return ["Ended \(id): \(run["state"] ?? "")."]
+        let run = try await client.send("POST", "/api/v1/meetings/\(id)/run/end", as: MeetingRunView.self)
+        return ["Ended \(id): \(run.state.rawValue)."]
     }
 
     /// Confirms a hall's picture and sound.

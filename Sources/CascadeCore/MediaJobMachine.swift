@@ -12,8 +12,8 @@ import Foundation
 public struct MediaJobMachine: Sendable {
     /// How a kind of job is kept going.
     public struct Policy: Sendable, Equatable {
-        /// Waits before starting another worker, by the number of workers in a row that ended
-        /// without progress (the last value repeats).
+        /// Waits before starting another worker: the first after a worker that worked, then one per
+        /// worker in a row that ended without progress (the last value repeats).
         public var restartBackoff: [Duration]
         /// A worker that shows no progress for this long is asked to end and is replaced; `nil`: never.
         public var silenceLimit: Duration?
@@ -135,6 +135,8 @@ public struct MediaJobMachine: Sendable {
     private let startedAt: Date
     private var failedStarts = 0
     private var workerProgressed = false
+    /// The current worker is being replaced at an operator's request: its end is no failed start.
+    private var isReplacingWorker = false
     private var lastError: String?
     /// What the job should become once no worker runs; `nil` while it should keep running.
     private var intent: Ending?
@@ -207,7 +209,7 @@ public struct MediaJobMachine: Sendable {
             return afterWorker(reason: reason, at: now)
         case .workerExited(let worker, let outcome, _):
             guard self.worker == worker else { return [] }
-            if !workerProgressed { failedStarts += 1 }
+            if !workerProgressed && !isReplacingWorker { failedStarts += 1 }
             if let error = outcome.lastError { lastError = error }
             state = .settling(outcome)
             return [.settle(outcome)]
@@ -221,6 +223,7 @@ public struct MediaJobMachine: Sendable {
         case .replaceRequested(let worker, _):
             guard intent == nil, case .running(worker, _) = state else { return [] }
             lastError = "replaced at an operator's request"
+            isReplacingWorker = true
             state = .ending(worker: worker)
             return [.endWorker(worker, timeout: policy.stopTimeout)]
         }
@@ -254,7 +257,7 @@ public struct MediaJobMachine: Sendable {
             state = .finished(ending)
             return [.finish(ending)]
         }
-        let backoff = policy.restartBackoff[min(max(failedStarts - 1, 0), policy.restartBackoff.count - 1)]
+        let backoff = policy.restartBackoff[min(failedStarts, policy.restartBackoff.count - 1)]
         let due = now.adding(backoff)
         restarts += 1
         state = .waiting(until: due)
@@ -271,6 +274,7 @@ public struct MediaJobMachine: Sendable {
             let worker = JobWorkerID(job, attempt: attempts)
             attempts += 1
             workerProgressed = false
+            isReplacingWorker = false
             state = .running(worker: worker, lastProgress: now)
             return [.launch(worker)]
         case .running(let worker, let lastProgress):

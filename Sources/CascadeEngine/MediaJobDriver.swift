@@ -32,6 +32,7 @@ public actor MediaJobDriver {
     private var work: [Int64: [@Sendable () async -> Void]] = [:]
     private var busy: Set<Int64> = []
     private var launches: [@Sendable () async -> Void] = []
+    private var events: AsyncStream<SupervisorEvent>?
     /// Whether the server is shutting down (no job starts any more).
     public private(set) var isShuttingDown = false
 
@@ -48,10 +49,20 @@ public actor MediaJobDriver {
 
     // MARK: - Requests
 
-    /// Takes on job `id`: a worker starts at once (or resumes after `attempts` earlier ones).
-    public func add(_ id: Int64, attempts: Int = 0, hasProgressed: Bool = false) {
+    /// Takes on job `id`: a worker starts at once (or resumes after `attempts` earlier ones). False
+    /// when the server is shutting down: the job is not taken.
+    @discardableResult
+    public func add(_ id: Int64, attempts: Int = 0, hasProgressed: Bool = false) -> Bool {
+        guard !isShuttingDown else { return false }
         machines[id] = MediaJobMachine(job: job(id), policy: policy, at: clock.now, attempts: attempts, hasProgressed: hasProgressed)
         feed.yield(.machine(id, .tick(at: clock.now)))
+        return true
+    }
+
+    /// Follows the host's worker events from now on (before re-attaching to an earlier run's workers,
+    /// so that none of their exits is missed); ``run(for:)`` does it if this was not called.
+    public func subscribe() async {
+        if events == nil { events = await host.subscribe() }
     }
 
     /// Takes on job `id` whose worker an earlier server run started and the host has adopted.
@@ -89,7 +100,7 @@ public actor MediaJobDriver {
     /// false when no job of this driver runs that worker now.
     public func replace(_ worker: JobWorkerID) -> Bool {
         let id = worker.job.id
-        guard job(id) == worker.job, machines[id]?.worker == worker, machines[id]?.isEnding == false else { return false }
+        guard job(id) == worker.job, let machine = machines[id], !machine.isEnding, case .running(worker, _) = machine.state else { return false }
         feed.yield(.machine(id, .replaceRequested(worker: worker, at: clock.now)))
         return true
     }
@@ -104,7 +115,8 @@ public actor MediaJobDriver {
 
     /// Runs the jobs for `kind` until graceful shutdown (``shutDown(suspendingJobs:)``).
     public func run(for kind: some MediaJobKind) async {
-        let events = await host.subscribe()
+        await subscribe()
+        let events = self.events ?? AsyncStream { $0.finish() }
         let (clock, interval, feed) = (self.clock, tickInterval, self.feed)
         await withDiscardingTaskGroup { group in
             group.addTask { for await event in events { feed.yield(.event(event)) } }
@@ -117,7 +129,10 @@ public actor MediaJobDriver {
             for await input in inputs {
                 switch input {
                 case .event(let event): await take(event, kind: kind)
-                case .machine(let id, let input): await apply(input, to: id, kind: kind)
+                case .machine(let id, let input):
+                    await apply(input, to: id, kind: kind)
+                    // A stop for a job that is over (or was let go at shutdown) has nothing to wait for.
+                    if machines[id] == nil { stopWaiters.removeValue(forKey: id)?.forEach { $0.resume() } }
                 case .tick:
                     let now = clock.now
                     for id in machines.keys { await apply(.tick(at: now), to: id, kind: kind) }
@@ -130,10 +145,10 @@ public actor MediaJobDriver {
                     isShuttingDown = true
                     for id in machines.keys { await apply(.suspendRequested(at: clock.now), to: id, kind: kind) }
                 case .shutdown(false):
+                    // Workers are left running for the next run to adopt; jobs being stopped finish first.
                     isShuttingDown = true
-                    machines.removeAll()
-                    stopWaiters.values.joined().forEach { $0.resume() }
-                    stopWaiters.removeAll()
+                    machines = machines.filter { $0.value.isEnding }
+                    for id in stopWaiters.keys where machines[id] == nil { stopWaiters.removeValue(forKey: id)?.forEach { $0.resume() } }
                 }
                 for id in work.keys where !busy.contains(id) { startNextWork(of: id, in: &group) }
                 for launch in launches { group.addTask { await launch() } }
@@ -199,7 +214,16 @@ public actor MediaJobDriver {
             }
         case .endWorker(let worker, let timeout):
             pendingCommands[id] = nil
-            enqueue(id) { _ = try? await host.stop(worker.description, timeout: timeout) }
+            enqueue(id) {
+                // Its exit arrives as an event, after its last reports. A worker the host does not know
+                // will send none: its job must not wait for it.
+                do {
+                    try await host.stop(worker.description, timeout: timeout)
+                } catch {
+                    let outcome = WorkerOutcome(kind: .failed, termination: .exited(code: -1), reachedEndOfStream: false, lastError: (error as? EngineError)?.message ?? "\(error)")
+                    feed.yield(.machine(id, .workerExited(worker: worker, outcome: outcome, at: clock.now)))
+                }
+            }
         case .settle(let outcome):
             pendingCommands[id] = nil
             // Settling may take seconds (hashing a part): the driver takes other inputs meanwhile, so a

@@ -61,7 +61,11 @@ public actor RecordingService: Service, MediaJobKind {
             throw RecordingError(.unavailable, "the recording could not be registered: \(error)")
         }
         recordings[id] = Active(source: parsed, partSeconds: partSeconds)
-        await driver.add(id)
+        guard await driver.add(id) else {
+            recordings[id] = nil
+            record { try index.finishRecording(id, state: .failed, reason: "the server was shutting down", actor: "system") }
+            throw RecordingError(.unavailable, "the server is shutting down")
+        }
         return id
     }
 
@@ -93,6 +97,7 @@ public actor RecordingService: Service, MediaJobKind {
     /// until graceful shutdown (which ends their parts cleanly; they resume on the next start).
     public func run() async throws {
         defer { resumed.open() }
+        await driver.subscribe()
         try await resumeAfterRestart()
         resumed.open()
         let driver = self.driver

@@ -67,7 +67,11 @@ public actor RelayService: Service, MediaJobKind {
         if passThrough { spec.passThrough = true }
         relays[id] = Relay(spec: spec, meetingId: meetingId, lastSummaryAt: clock.now)
         persist(id)
-        await driver.add(id)
+        guard await driver.add(id) else {
+            relays[id] = nil
+            record { try ledger.finishRelay(id, state: .failed, reason: "the server was shutting down", actor: "system") }
+            throw RelayError(.startFailed, "the server is shutting down")
+        }
         return (id, unique.map { addresses.access(for: $0, port: listenerPort) })
     }
 
@@ -166,6 +170,7 @@ public actor RelayService: Service, MediaJobKind {
     /// follows the workers until shutdown — which leaves them running for the next run.
     public func run() async throws {
         defer { resumed.open() }
+        await driver.subscribe()
         await resumeAfterRestart()
         resumed.open()
         let driver = self.driver

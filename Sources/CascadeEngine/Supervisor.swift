@@ -42,11 +42,17 @@ public actor Supervisor: Service {
         var statistics: [String: PropertyValue]?
         var exitWaiters: [CheckedContinuation<WorkerOutcome, Never>] = []
         var pendingQueries: [Int: CheckedContinuation<PropertyValue?, Never>] = [:]
+        /// Whether the control channel may still hold reports.
+        var channelIsOpen = false
+        /// An exit seen before the channel was read to its end.
+        var exitAwaitingReports: ProcessTermination?
     }
 
     private enum Observation: Sendable {
         case report(String, WorkerReport)
         case exited(String, ProcessTermination)
+        /// The worker's control channel reached its end: every report it sent has been read.
+        case channelClosed(String)
         case shutdown
     }
 
@@ -78,6 +84,9 @@ public actor Supervisor: Service {
                     switch observation {
                     case .report(let id, let report): handle(report, from: id)
                     case .exited(let id, let termination): handleExit(of: id, termination)
+                    case .channelClosed(let id):
+                        workers[id]?.channelIsOpen = false
+                        if let termination = workers[id]?.exitAwaitingReports { handleExit(of: id, termination) }
                     case .shutdown:
                         guard !isShuttingDown else { continue }
                         isShuttingDown = true
@@ -101,11 +110,10 @@ public actor Supervisor: Service {
         guard workers[spec.id] == nil else { throw EngineError(.duplicateWorker, "worker \(spec.id) is already running") }
         try? FileManager.default.createDirectory(atPath: settings.runDirectory, withIntermediateDirectories: true)
         let socketPath = socketPath(for: spec.id)
-        if let orphan = try? UnixSocket.connect(to: socketPath) {
-            // A worker of an earlier server run with this id still answers (a recorder finishing its part):
-            // a second one would take its socket and its files.
-            close(orphan)
-            throw EngineError(.duplicateWorker, "worker \(spec.id) of an earlier server run is still running")
+        if let orphan = orphanAnswering(like: spec.id) {
+            // A worker of an earlier server run for the same job still answers (a recorder finishing its
+            // part): a second one would take its socket or write into its files.
+            throw EngineError(.duplicateWorker, "worker \(orphan) of an earlier server run is still running")
         }
         let pid = try ChildProcess.spawn(
             executable: settings.workerExecutable,
@@ -126,7 +134,7 @@ public actor Supervisor: Service {
                 throw EngineError(.connectionFailed, "worker \(id) exited (\(outcome.map { "\($0.termination)" } ?? "unknown")) before opening its control socket")
             }
             if let fd = try? UnixSocket.connect(to: socketPath) {
-                let channel = LineChannel.decoding(WorkerReport.self, socket: fd) { observe.yield(.report(id, $0)) }
+                let channel = makeChannel(fd, for: id)
                 workers[id]?.channel = channel
                 perform(workers[id]?.lifecycle.handle(.connected) ?? [], on: id)
                 return snapshot(of: workers[id]!)
@@ -162,7 +170,8 @@ public actor Supervisor: Service {
         let observe = self.observe
         let id = spec.id
         workers[id] = Worker(spec: spec, pid: pid, startedAt: Date())
-        workers[id]?.channel = LineChannel.decoding(WorkerReport.self, socket: fd) { observe.yield(.report(id, $0)) }
+        let channel = makeChannel(fd, for: id)
+        workers[id]?.channel = channel
         _ = workers[id]?.lifecycle.handle(.adopted)
         ChildProcess.watchAdopted(pid) { observe.yield(.exited(id, $0)) }
         logger.info("worker adopted", metadata: ["pipeline.id": "\(id)", "pid": "\(pid)"])
@@ -259,7 +268,36 @@ public actor Supervisor: Service {
         emit(id, .report(report))
     }
 
+    /// A worker this supervisor does not follow whose socket still answers, with the id `id` or, for a
+    /// relay's or recording's worker, another attempt of the same job.
+    private func orphanAnswering(like id: String) -> String? {
+        let job = JobWorkerID(id)?.job
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: settings.runDirectory)) ?? []
+        let candidates = names.filter { $0.hasSuffix(".sock") }.map { String($0.dropLast(5)) }.filter { other in
+            workers[other] == nil && (other == id || (job != nil && JobWorkerID(other)?.job == job))
+        }
+        for other in candidates {
+            guard let fd = try? UnixSocket.connect(to: socketPath(for: other)) else { continue }
+            close(fd)
+            return other
+        }
+        return nil
+    }
+
+    /// The control channel to worker `id`: its reports, then word that it has closed.
+    private func makeChannel(_ fd: Int32, for id: String) -> LineChannel {
+        let observe = self.observe
+        workers[id]?.channelIsOpen = true
+        return LineChannel.decoding(WorkerReport.self, socket: fd, onMessage: { observe.yield(.report(id, $0)) }, onClose: { observe.yield(.channelClosed(id)) })
+    }
+
     private func handleExit(of id: String, _ termination: ProcessTermination) {
+        // The process is gone but its last reports (the error that made it exit) may still be in the
+        // channel: the exit is handled once the channel has been read to its end.
+        if workers[id]?.channelIsOpen == true {
+            workers[id]?.exitAwaitingReports = termination
+            return
+        }
         guard var worker = workers.removeValue(forKey: id) else { return }
         let actions = worker.lifecycle.handle(.processExited(termination))
         worker.channel?.close()

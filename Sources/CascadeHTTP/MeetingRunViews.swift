@@ -5,58 +5,58 @@ import Foundation
 
 /// A meeting's run as technicians watch it: its state and next transition, the source, every hall's
 /// link and confirmation, alarms and the transitions so far (`GET /meetings/{id}/run`).
-struct MeetingRunView: Encodable {
-    var meetingId: String
-    var title: String
-    var state: MeetingRunState
-    var origin: OriginView?
-    var rehearsalAt: Date?
-    var liveAt: Date?
-    var endedAt: Date?
-    var endReason: String?
-    var relayId: String?
-    var recordingIds: [String]
-    var nextTransition: NextTransition?
-    var source: SourceView?
-    var halls: [HallReadiness]
-    var alarms: [MeetingAlarm]
-    var transitions: [MeetingRunTransition]
+public struct MeetingRunView: Codable, Sendable {
+    public var meetingId: String
+    public var title: String
+    public var state: MeetingRunState
+    public var origin: OriginView?
+    public var rehearsalAt: Date?
+    public var liveAt: Date?
+    public var endedAt: Date?
+    public var endReason: String?
+    public var relayId: String?
+    public var recordingIds: [String]
+    public var nextTransition: NextTransition?
+    public var source: SourceView?
+    public var halls: [HallReadiness]
+    public var alarms: [MeetingAlarm]
+    public var transitions: [MeetingRunTransition]
 
-    struct OriginView: Encodable {
-        var id: String
-        var name: String
-        var hallId: String?
-        var hasBackup: Bool
-        var usesBackup: Bool
+    public struct OriginView: Codable, Sendable {
+        public var id: String
+        public var name: String
+        public var hallId: String?
+        public var hasBackup: Bool
+        public var usesBackup: Bool
     }
 
-    struct NextTransition: Encodable {
-        var state: MeetingRunState
+    public struct NextTransition: Codable, Sendable {
+        public var state: MeetingRunState
         /// In the configured zone, like the meeting's times.
-        var at: String
+        public var at: String
     }
 
-    struct SourceView: Encodable {
+    public struct SourceView: Codable, Sendable {
         /// `connecting`, `live` or `lost`.
-        var state: String
-        var problem: String?
+        public var state: String
+        public var problem: String?
         /// The sound's peak in dB (0 is full scale; below −60 is silence), when measured.
-        var audioPeakDecibels: Double?
-        var reportedAt: Date
+        public var audioPeakDecibels: Double?
+        public var reportedAt: Date
     }
 
-    struct HallReadiness: Encodable {
-        var hallId: String
-        var name: String
+    public struct HallReadiness: Codable, Sendable {
+        public var hallId: String
+        public var name: String
         /// `connected`, `waiting`, `not-measurable` (multicast) or `origin`.
-        var state: String
-        var connectedSince: Date?
-        var bitrateKbps: Int?
-        var lostPackets: Int64?
-        var retransmittedPackets: Int64?
-        var rttMs: Double?
-        var lastReportAt: Date?
-        var confirmation: HallConfirmation?
+        public var state: String
+        public var connectedSince: Date?
+        public var bitrateKbps: Int?
+        public var lostPackets: Int64?
+        public var retransmittedPackets: Int64?
+        public var rttMs: Double?
+        public var lastReportAt: Date?
+        public var confirmation: HallConfirmation?
     }
 
     /// The next state the run will enter on its own, and when.
@@ -71,16 +71,16 @@ struct MeetingRunView: Encodable {
 }
 
 /// One meeting on today's run sheet.
-struct RunSheetEntry: Encodable {
-    var meetingId: String
-    var title: String
-    var organiserUnitId: String
-    var start: String
-    var end: String
-    var rehearsalStart: String
-    var halls: [String]
-    var state: MeetingRunState
-    var nextTransition: MeetingRunView.NextTransition?
-    var alarms: [MeetingAlarm]
-    var relayId: String?
+public struct RunSheetEntry: Codable, Sendable {
+    public var meetingId: String
+    public var title: String
+    public var organiserUnitId: String
+    public var start: String
+    public var end: String
+    public var rehearsalStart: String
+    public var halls: [String]
+    public var state: MeetingRunState
+    public var nextTransition: MeetingRunView.NextTransition?
+    public var alarms: [MeetingAlarm]
+    public var relayId: String?
 }

@@ -3,29 +3,29 @@ import CascadeStore
 import Foundation
 
 /// A meeting as the API shows it, with times in the configured zone.
-struct MeetingView: Encodable {
-    var id: String
-    var seriesId: String?
-    var title: String
-    var organiserUnitId: String
-    var chair: String
-    var start: String
-    var end: String
-    var rehearsalStart: String
-    var halls: [String]
-    var hallSelection: Selection
-    var rehearsalMinutes: Int
-    var record: Bool
-    var classification: Classification
-    var notes: String
-    var bitrateKbps: Int
+public struct MeetingView: Codable, Sendable {
+    public var id: String
+    public var seriesId: String?
+    public var title: String
+    public var organiserUnitId: String
+    public var chair: String
+    public var start: String
+    public var end: String
+    public var rehearsalStart: String
+    public var halls: [String]
+    public var hallSelection: Selection
+    public var rehearsalMinutes: Int
+    public var record: Bool
+    public var classification: Classification
+    public var notes: String
+    public var bitrateKbps: Int
     /// The origin the booking named (`nil`: the organiser's default).
-    var origin: String?
-    var state: MeetingState
+    public var origin: String?
+    public var state: MeetingState
 
-    struct Selection: Encodable {
-        var halls: [String]
-        var hallsOfUnit: String?
+    public struct Selection: Codable, Sendable {
+        public var halls: [String]
+        public var hallsOfUnit: String?
     }
 
     init(_ meeting: Meeting, zone: TimeZone) {
@@ -50,16 +50,16 @@ struct MeetingView: Encodable {
 }
 
 /// A series as the API shows it.
-struct SeriesView: Encodable {
-    var id: String
-    var title: String
-    var firstDate: LocalDate
-    var startTime: String
-    var durationMinutes: Int
-    var zone: String
-    var recurrence: Recurrence
-    var halls: [String]
-    var nextOccurrences: [MeetingView]
+public struct SeriesView: Codable, Sendable {
+    public var id: String
+    public var title: String
+    public var firstDate: LocalDate
+    public var startTime: String
+    public var durationMinutes: Int
+    public var zone: String
+    public var recurrence: Recurrence
+    public var halls: [String]
+    public var nextOccurrences: [MeetingView]
 
     init(_ series: Series, now: Date) {
         id = "s\(series.id)"

@@ -33,8 +33,19 @@ public struct Problem: Error, Sendable, Codable, Equatable {
 
     /// The problem for an error that says its own status, whichever module threw it.
     init(_ error: any ProblemError) {
-        let status = error.status == 507 ? HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage") : HTTPResponse.Status(code: error.status)
-        self.init(status: status, code: error.codeName, detail: error.message, field: error.fieldAtFault)
+        let status: HTTPResponse.Status = switch error.status {
+        case 400: .badRequest
+        case 403: .forbidden
+        case 404: .notFound
+        case 409: .conflict
+        case 422: .unprocessableContent
+        case 503: .serviceUnavailable
+        case 507: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
+        default: .internalServerError
+        }
+        // A failure inside the server says nothing of its insides (paths, sockets) to the caller.
+        let detail = status == .internalServerError ? "the server could not complete the request" : error.message
+        self.init(status: status, code: status == .internalServerError ? "internal" : error.codeName, detail: detail, field: error.fieldAtFault)
     }
 
     /// 400: the request cannot be understood.

@@ -15,7 +15,9 @@ struct ProblemMiddleware: RouterMiddleware {
             return problem.response(extraHeaders: problem.status == 401 ? [.wwwAuthenticate: "Bearer realm=\"cascade\""] : [:])
         } catch let error as any ProblemError {
             // Every module's error says its own status (StoreError, BookingError, EngineError, RelayError, …).
-            return Problem(error).response()
+            let problem = Problem(error)
+            if problem.status == 500 { context.logger.error("internal error", metadata: ["error": "\(error.message)", "path": "\(request.uri.path)"]) }
+            return problem.response()
         } catch let error as HTTPError {
             let status = error.status
             let detail = error.body ?? (status == .notFound ? "no route for \(request.method) \(request.uri.path)" : status.reasonPhrase)

@@ -28,9 +28,9 @@ struct WorkerRoutes {
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .operateMedia, onUnit: dependencies.policy.tree.rootUnitId)
             let body = try await JSONBody.decode(NewDemoFeed.self, from: request, allowedFields: ["output", "caption"])
-            let snapshot = try await dependencies.supervisor.startDemoFeed(to: body.output, caption: body.caption ?? "Cascade — tín hiệu thử nghiệm")
-            try dependencies.database.appendAudit(actor: principal.name, action: "worker.started", target: snapshot.id, details: "demo feed")
-            return try JSONResponse.make(snapshot, status: .created)
+            let started = try await dependencies.supervisor.startDemoFeed(to: body.output, caption: body.caption ?? "Cascade — tín hiệu thử nghiệm")
+            try dependencies.database.appendAudit(actor: principal.name, action: "worker.started", target: started.worker.id, details: "demo feed to \(started.destination)")
+            return try JSONResponse.make(started.worker, status: .created)
         }
         group.get("workers/:id") { _, context in
             let principal = try context.requirePrincipal()

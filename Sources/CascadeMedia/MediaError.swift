@@ -16,11 +16,11 @@ public enum MediaErrorCode: String, ErrorCode {
     /// A control message could not be read or written.
     case protocolViolation = "protocol"
 
-    /// Bad input 422; anything else the machine could not do now 503.
+    /// Bad input 422; a failure inside the server 500 (its message, which may name paths, stays in the log).
     public var status: Int {
         switch self {
         case .invalidPipeline, .invalidSource: 422
-        case .startFailed, .socket, .protocolViolation: 503
+        case .startFailed, .socket, .protocolViolation: 500
         }
     }
 }
