@@ -36,7 +36,12 @@ public struct APIClient: Sendable {
 
     /// Sends a request and decodes the answer as the server's own response type `T`.
     public func send<T: Decodable>(_ method: String, _ path: String, body: [String: Any]? = nil, as type: T.Type) async throws -> T {
-        let data = try await exchange(method, path, raw: try body.map { try JSONSerialization.data(withJSONObject: $0) }, contentType: "application/json")
+        try await send(method, path, raw: try body.map { try JSONSerialization.data(withJSONObject: $0) }, contentType: "application/json", as: type)
+    }
+
+    /// Sends a request with a body of another type (e.g. `text/csv`) and decodes the answer as `T`.
+    public func send<T: Decodable>(_ method: String, _ path: String, raw body: Data?, contentType: String, as type: T.Type) async throws -> T {
+        let data = try await exchange(method, path, raw: body, contentType: contentType)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do {

@@ -1,3 +1,4 @@
+import CascadeCore
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -11,14 +12,13 @@ public enum ArchiveCommands {
     /// The minutes (the latest version, or `version`) as lines.
     public static func showMinutes(_ meetingId: String, version: Int?, client: APIClient) async throws -> [String] {
         let path = version.map { "/api/v1/meetings/\(meetingId)/minutes/versions/\($0)" } ?? "/api/v1/meetings/\(meetingId)/minutes"
-        return minutesLines(try await client.send("GET", path) as? [String: Any] ?? [:])
+        return minutesLines(try await client.send("GET", path, as: Minutes.self))
     }
 
     /// Writes the draft from a JSON file (`chair`, `secretary`, `notes`, `agenda`, `documents`).
     public static func editMinutes(_ meetingId: String, file: String, client: APIClient) async throws -> [String] {
         guard let data = FileManager.default.contents(atPath: file) else { throw failure("cannot read \(file)") }
-        let saved = try await client.send("PUT", "/api/v1/meetings/\(meetingId)/minutes", raw: data, contentType: "application/json") as? [String: Any] ?? [:]
-        return minutesLines(saved)
+        return minutesLines(try await client.send("PUT", "/api/v1/meetings/\(meetingId)/minutes", raw: data, contentType: "application/json", as: Minutes.self))
     }
 
     /// Makes the draft final, starts a new version, or marks an agenda item as starting now.
@@ -29,7 +29,7 @@ public enum ArchiveCommands {
         case "new-version": "/api/v1/meetings/\(meetingId)/minutes/versions"
         default: "/api/v1/meetings/\(meetingId)/minutes/items/\(action)/mark"
         }
-        return minutesLines(try await client.send(method, path) as? [String: Any] ?? [:])
+        return minutesLines(try await client.send(method, path, as: Minutes.self))
     }
 
     /// Attaches a PDF, DOCX or ODT file, named as on disk.
@@ -40,20 +40,20 @@ public enum ArchiveCommands {
         return ["Attached \(stored["id"] ?? "") \(stored["name"] ?? "") (\(stored["mediaType"] ?? ""), \(stored["bytes"] ?? 0) bytes, sha256 \(stored["sha256"] ?? ""))"]
     }
 
-    static func minutesLines(_ minutes: [String: Any]) -> [String] {
-        let content = minutes["content"] as? [String: Any] ?? [:]
-        var lines = ["\(minutes["meetingId"] ?? "") minutes version \(minutes["version"] ?? "") (\(minutes["state"] ?? "")), saved by \(minutes["updatedBy"] ?? "") at \(minutes["updatedAt"] ?? "")",
-                     "chair: \(content["chair"] ?? "")   secretary: \(content["secretary"] ?? "")"]
-        for (number, item) in (content["agenda"] as? [[String: Any]] ?? []).enumerated() {
-            let start = (item["startSeconds"] as? Double).map(clock) ?? "--:--:--"
-            let end = (item["endSeconds"] as? Double).map(clock) ?? ""
-            lines.append("  \(number). [\(start)–\(end)] \(item["title"] ?? "")\((item["presenter"] as? String).map { $0.isEmpty ? "" : " — \($0)" } ?? "")")
-            if let conclusion = item["conclusion"] as? String, !conclusion.isEmpty { lines.append("     conclusion: \(conclusion)") }
+    static func minutesLines(_ minutes: Minutes) -> [String] {
+        let content = minutes.content
+        var lines = ["\(minutes.meetingId) minutes version \(minutes.version) (\(minutes.state.rawValue)), saved by \(minutes.updatedBy) at \(minutes.updatedAt.formatted(.iso8601))",
+                     "chair: \(content.chair)   secretary: \(content.secretary)"]
+        for (number, item) in content.agenda.enumerated() {
+            let start = item.startSeconds.map(clock) ?? "--:--:--"
+            let end = item.endSeconds.map(clock) ?? ""
+            lines.append("  \(number). [\(start)–\(end)] \(item.title)\(item.presenter.isEmpty ? "" : " — \(item.presenter)")")
+            if !item.conclusion.isEmpty { lines.append("     conclusion: \(item.conclusion)") }
         }
-        for document in content["documents"] as? [[String: Any]] ?? [] {
-            lines.append("  document \(document["number"] ?? "") (\(document["kind"] ?? ""), \(document["date"] ?? "")): \(document["title"] ?? "")")
+        for document in content.documents {
+            lines.append("  document \(document.number) (\(document.kind), \(document.date)): \(document.title)")
         }
-        if let notes = content["notes"] as? String, !notes.isEmpty { lines.append("notes: \(notes)") }
+        if !content.notes.isEmpty { lines.append("notes: \(content.notes)") }
         return lines
     }
 

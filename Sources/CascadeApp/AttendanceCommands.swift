@@ -1,3 +1,5 @@
+import CascadeCore
+import CascadeHTTP
 import Foundation
 
 /// `cascade attendance show|import|copy-previous|mark|report`: the roll call and measured attendance,
@@ -6,13 +8,13 @@ public enum AttendanceCommands {
     /// Imports a meeting's invitation list from a CSV file (`name,position,unit,hall`, UTF-8).
     public static func importList(_ meetingId: String, file: String, client: APIClient) async throws -> [String] {
         guard let data = FileManager.default.contents(atPath: file) else { throw APIClient.Failure(status: 0, problemJSON: Data(), description: "cannot read \(file)") }
-        let stored = try await client.send("POST", "/api/v1/meetings/\(meetingId)/delegates/import", raw: data, contentType: "text/csv; charset=utf-8") as? [[String: Any]] ?? []
+        let stored = try await client.send("POST", "/api/v1/meetings/\(meetingId)/delegates/import", raw: data, contentType: "text/csv; charset=utf-8", as: [Delegate].self)
         return ["Imported \(stored.count) delegates into \(meetingId)."] + stored.map(delegateLine)
     }
 
     /// Copies the invitation list of the series' latest earlier occurrence.
     public static func copyPrevious(_ meetingId: String, client: APIClient) async throws -> [String] {
-        let stored = try await client.send("POST", "/api/v1/meetings/\(meetingId)/delegates/copy-previous") as? [[String: Any]] ?? []
+        let stored = try await client.send("POST", "/api/v1/meetings/\(meetingId)/delegates/copy-previous", as: [Delegate].self)
         return ["Copied \(stored.count) delegates into \(meetingId)."] + stored.map(delegateLine)
     }
 
@@ -21,14 +23,13 @@ public enum AttendanceCommands {
         var body: [String: Any] = ["state": state]
         body["reason"] = reason
         body["representedBy"] = representedBy
-        let marked = try await client.send("PATCH", "/api/v1/meetings/\(meetingId)/delegates/\(delegate)", body: body) as? [String: Any] ?? [:]
+        let marked = try await client.send("PATCH", "/api/v1/meetings/\(meetingId)/delegates/\(delegate)", body: body, as: Delegate.self)
         return [delegateLine(marked)]
     }
 
-    static func delegateLine(_ delegate: [String: Any]) -> String {
-        let note = (delegate["reason"] as? String) ?? (delegate["representedBy"] as? String)
-        return "  \(delegate["id"] ?? "")  \(delegate["name"] ?? "")  \(delegate["position"] ?? "")  \(delegate["hallId"] ?? "")  \(delegate["state"] ?? "")"
-            + (note.map { " (\($0))" } ?? "")
+    static func delegateLine(_ delegate: Delegate) -> String {
+        let note = delegate.reason ?? delegate.representedBy
+        return "  \(delegate.id)  \(delegate.name)  \(delegate.position)  \(delegate.hallId)  \(delegate.state.rawValue)" + (note.map { " (\($0))" } ?? "")
     }
 
     /// How a unit (or a series' meetings) took part over a period: totals, then one line per meeting.
@@ -39,15 +40,14 @@ public enum AttendanceCommands {
         var query = parts.joined(separator: "&")
         if let from { query += "&from=\(from)" }
         if let to { query += "&to=\(to)" }
-        let report = try await client.send("GET", "/api/v1/attendance?\(query)") as? [String: Any] ?? [:]
-        let meetings = report["meetings"] as? [[String: Any]] ?? []
-        let rate = Int(((report["attendanceRate"] as? Double ?? 0) * 100).rounded())
-        var lines = ["\(series.map { "\($0) for " } ?? "")\(report["unitId"] ?? unit ?? ""): attended \(report["attended"] ?? 0) of \(meetings.count) meetings (\(rate)%), \(report["lateJoins"] ?? 0) late joins, "
-            + "\(report["absencesWithReason"] ?? 0) absences with a reason, \(report["absencesWithoutReason"] ?? 0) without"]
-        for meeting in meetings {
-            let absences = (meeting["absences"] as? [[String: Any]] ?? []).map { "\($0["name"] ?? "")\(($0["reason"] as? String).map { " (\($0))" } ?? "")" }
-            lines.append("  \(meeting["meetingId"] ?? "")  \(meeting["start"] ?? "")  \(meeting["title"] ?? "")  "
-                + "halls \(meeting["hallsConnected"] ?? 0)/\(meeting["hallsInvited"] ?? 0)  \(meeting["attended"] as? Bool == true ? "attended" : "absent")"
+        let report = try await client.send("GET", "/api/v1/attendance?\(query)", as: AttendanceReportView.self)
+        let rate = Int((report.attendanceRate * 100).rounded())
+        var lines = ["\(series.map { "\($0) for " } ?? "")\(report.unitId): attended \(report.attended) of \(report.meetings.count) meetings (\(rate)%), \(report.lateJoins) late joins, "
+            + "\(report.absencesWithReason) absences with a reason, \(report.absencesWithoutReason) without"]
+        for meeting in report.meetings {
+            let absences = meeting.absences.map { "\($0.name)\($0.reason.map { " (\($0))" } ?? "")" }
+            lines.append("  \(meeting.meetingId)  \(meeting.start.formatted(.iso8601))  \(meeting.title)  "
+                + "halls \(meeting.hallsConnected)/\(meeting.hallsInvited)  \(meeting.attended ? "attended" : "absent")"
                 + (absences.isEmpty ? "" : "  absent: \(absences.joined(separator: "; "))"))
         }
         return lines
@@ -55,31 +55,28 @@ public enum AttendanceCommands {
 
     /// The summary line, then one line per hall and one per connection.
     public static func show(_ meetingId: String, client: APIClient) async throws -> [String] {
-        let attendance = try await client.send("GET", "/api/v1/meetings/\(meetingId)/attendance") as? [String: Any] ?? [:]
-        let summary = attendance["summary"] as? [String: Any] ?? [:]
-        var lines = ["\(attendance["meetingId"] ?? meetingId)  \(attendance["title"] ?? "")  halls invited \(summary["invited"] ?? 0): "
-            + "\(summary["connected"] ?? 0) connected, \(summary["absent"] ?? 0) absent, \(summary["notMeasurable"] ?? 0) not measurable"]
-        for hall in attendance["halls"] as? [[String: Any]] ?? [] {
-            let name = "\(hall["hallId"] ?? "")  \(hall["hallName"] ?? "")"
-            guard hall["measurable"] as? Bool == true else {
+        let attendance = try await client.send("GET", "/api/v1/meetings/\(meetingId)/attendance", as: AttendanceView.self)
+        let summary = attendance.summary
+        var lines = ["\(attendance.meetingId)  \(attendance.title)  halls invited \(summary.invited): "
+            + "\(summary.connected) connected, \(summary.absent) absent, \(summary.notMeasurable) not measurable"]
+        for hall in attendance.halls {
+            let name = "\(hall.hallId)  \(hall.hallName)"
+            guard hall.measurable else {
                 lines.append("\(name)  not measurable (multicast)")
                 continue
             }
-            let live = Int((hall["connectedSeconds"] as? Double ?? 0).rounded())
-            let share = Int(((hall["liveShare"] as? Double ?? 0) * 100).rounded())
-            let rehearsal = Int((hall["rehearsalSeconds"] as? Double ?? 0).rounded())
-            let outage = Int((hall["longestOutageSeconds"] as? Double ?? 0).rounded())
-            lines.append("\(name)  \(hall["connected"] as? Bool == true ? "connected" : "absent")  meeting \(live) s (\(share)%)  rehearsal \(rehearsal) s  "
-                + "drops \(hall["drops"] ?? 0)  longest outage \(outage) s")
-            for interval in hall["intervals"] as? [[String: Any]] ?? [] {
-                lines.append("  \(interval["joinedAt"] ?? "") – \(interval["leftAt"] ?? "(connected)")  \(interval["leaveReason"] ?? "")")
+            let (live, share) = (Int(hall.connectedSeconds.rounded()), Int((hall.liveShare * 100).rounded()))
+            let (rehearsal, outage) = (Int(hall.rehearsalSeconds.rounded()), Int(hall.longestOutageSeconds.rounded()))
+            lines.append("\(name)  \(hall.connected ? "connected" : "absent")  meeting \(live) s (\(share)%)  rehearsal \(rehearsal) s  "
+                + "drops \(hall.drops)  longest outage \(outage) s")
+            for interval in hall.intervals {
+                lines.append("  \(interval.joinedAt.formatted(.iso8601)) – \(interval.leftAt?.formatted(.iso8601) ?? "(connected)")  \(interval.leaveReason?.rawValue ?? "")")
             }
         }
-        let delegates = attendance["delegates"] as? [[String: Any]] ?? []
-        if !delegates.isEmpty { lines.append("delegates:") }
-        for delegate in delegates {
-            let detail = [delegate["reason"], delegate["representedBy"]].compactMap { $0 as? String }.joined(separator: "; ")
-            lines.append("  \(delegate["id"] ?? "")  \(delegate["name"] ?? "")  \(delegate["position"] ?? "")  \(delegate["hallId"] ?? "")  \(delegate["state"] ?? "")\(detail.isEmpty ? "" : "  (\(detail))")")
+        if !attendance.delegates.isEmpty { lines.append("delegates:") }
+        for delegate in attendance.delegates {
+            let detail = [delegate.reason, delegate.representedBy].compactMap { $0 }.joined(separator: "; ")
+            lines.append("  \(delegate.id)  \(delegate.name)  \(delegate.position)  \(delegate.hallId)  \(delegate.state.rawValue)\(detail.isEmpty ? "" : "  (\(detail))")")
         }
         return lines
     }

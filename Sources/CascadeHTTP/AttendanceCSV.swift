@@ -9,7 +9,7 @@ enum AttendanceCSV {
         "rehearsal_seconds", "drops", "longest_outage_seconds", "lost_packets", "max_rtt_ms", "intervals",
     ]
 
-    static func render(_ halls: [AttendanceRoutes.HallView], zone: TimeZone) -> String {
+    static func render(_ halls: [HallAttendanceView], zone: TimeZone) -> String {
         func time(_ date: Date?) -> String { date.map { TimeInput.format($0, zone: zone) } ?? "" }
         var lines = [columns.joined(separator: ",")]
         for hall in halls {
@@ -27,7 +27,7 @@ enum AttendanceCSV {
     }
 
     /// The delegate table: who was invited, their roll-call state, and who marked it when.
-    static func render(_ delegates: [Delegate], halls: [AttendanceRoutes.HallView], zone: TimeZone) -> String {
+    static func render(_ delegates: [Delegate], halls: [HallAttendanceView], zone: TimeZone) -> String {
         var lines = ["name,position,unit_id,hall_id,hall_name,state,state_label,reason,represented_by,marked_by,marked_at"]
         for delegate in delegates {
             let fields: [String] = [

@@ -9,39 +9,10 @@ struct AttendanceReportRoutes {
     let dependencies: HTTPDependencies
     let attendance: AttendanceRoutes
 
-    struct MeetingLine: Encodable {
-        var meetingId: String
-        var title: String
-        var start: Date
-        var hallsInvited: Int
-        var hallsConnected: Int
-        var hallsNotMeasurable: Int
-        /// Halls whose first connection came more than a minute after the start.
-        var lateHalls: [String]
-        var delegates: [String: Int]
-        var absences: [Absence]
-        /// A hall of the unit connected, or one of its delegates took part.
-        var attended: Bool
-    }
+    typealias MeetingLine = AttendanceReportView.MeetingLine
+    typealias Absence = AttendanceReportView.Absence
+    typealias Report = AttendanceReportView
 
-    struct Absence: Encodable {
-        var name: String
-        var position: String
-        var reason: String?
-    }
-
-    struct Report: Encodable {
-        var unitId: String
-        var seriesId: String?
-        var from: Date
-        var to: Date
-        var meetings: [MeetingLine]
-        var attended: Int
-        var attendanceRate: Double
-        var lateJoins: Int
-        var absencesWithReason: Int
-        var absencesWithoutReason: Int
-    }
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("attendance") { request, context in
@@ -91,8 +62,8 @@ struct AttendanceReportRoutes {
     }
 
     /// The unit's share of one meeting's attendance.
-    private func line(for meeting: Meeting, measured: AttendanceRoutes.AttendanceView, subtree: Set<String>) -> MeetingLine {
-        let halls: [AttendanceRoutes.HallView] = measured.halls.filter { subtree.contains($0.unitId) }
+    private func line(for meeting: Meeting, measured: AttendanceView, subtree: Set<String>) -> MeetingLine {
+        let halls: [HallAttendanceView] = measured.halls.filter { subtree.contains($0.unitId) }
         let delegates: [Delegate] = measured.delegates.filter { subtree.contains($0.unitId) }
         let late: [String] = halls.filter { hall in hall.firstJoin.map { $0.timeIntervalSince(meeting.start) > 60 } ?? false }.map { $0.hallId }
         let absent: [Delegate] = delegates.filter { $0.state == .absent || $0.state == .absentWithReason }

@@ -9,44 +9,9 @@ struct AttendanceRoutes {
     let dependencies: HTTPDependencies
     let meetings: MeetingRoutes
 
-    struct HallView: Encodable {
-        var hallId: String
-        var hallName: String
-        var unitId: String
-        var measurable: Bool
-        var connected: Bool
-        var connectedSeconds: Double
-        var rehearsalSeconds: Double
-        var liveShare: Double
-        var firstJoin: Date?
-        var lastLeave: Date?
-        var drops: Int
-        var longestOutageSeconds: Double
-        var intervals: [HallAttendance.Interval]
-        var lostPackets: Int64
-        var retransmittedPackets: Int64
-        var maxRttMs: Double?
-    }
+    typealias HallView = HallAttendanceView
+    typealias Summary = AttendanceSummaryView
 
-    struct Summary: Encodable {
-        var invited: Int
-        var connected: Int
-        var absent: Int
-        var notMeasurable: Int
-        /// Delegates by roll-call state.
-        var delegates: [String: Int]
-    }
-
-    struct AttendanceView: Encodable {
-        var meetingId: String
-        var title: String
-        var rehearsalStart: Date
-        var start: Date
-        var end: Date
-        var halls: [HallView]
-        var delegates: [Delegate]
-        var summary: Summary
-    }
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("meetings/:id/attendance") { _, context in

@@ -5,7 +5,7 @@ import Foundation
 /// the summary, the halls with their connection times, the delegates with their roll-call states, and
 /// a place for signatures. Plain HTML with print styles and no script; every value is escaped.
 enum AttendanceSheet {
-    static func render(_ view: AttendanceRoutes.AttendanceView, meeting: Meeting, office: String, zone: TimeZone) -> String {
+    static func render(_ view: AttendanceView, meeting: Meeting, office: String, zone: TimeZone) -> String {
         let formatter = DateFormatter()
         formatter.timeZone = zone
         formatter.locale = Locale(identifier: "vi_VN")
