@@ -174,6 +174,8 @@ def run(browser):
     shot(page, "meeting-booked")
     # The roll call of a meeting whose rehearsal has begun (nobody can be present before).
     page.goto(f"{base}/#/meetings/{settings['rollCallMeeting']}")
+    # Only the address's hash changes: wait for this meeting's page, not the one still on screen.
+    page.wait_for_selector("#screen-title:has-text('Giao ban trực tuyến Tỉnh ủy')")
     page.wait_for_selector("#attendance")
     page.click("#roll-call-link")
     page.wait_for_selector("#add-delegate")

@@ -57,6 +57,8 @@ async function route() {
   if (!path) { location.replace("#/" + home(session.me.role)); return; }
   const parameters = new URLSearchParams(search || "");
   drawNav(path);
+  // The screen being left cannot be used while the next one loads: a tap on it would act on the wrong meeting.
+  setLoading(true);
   for (const screen of screens) {
     const match = path.match(screen.pattern);
     if (!match) continue;
@@ -73,16 +75,25 @@ async function route() {
     }
     if (ticket !== routing) { if (cleanUp) cleanUp(); return; }
     leave = cleanUp;
+    setLoading(false);
     view.replaceChildren(...container.childNodes);
     // Focus goes to the field a screen asks for (the archive's search box), else to its title.
     const target = view.querySelector("[data-autofocus]") || document.getElementById("screen-title");
     if (target && !view.contains(document.activeElement)) target.focus({ preventScroll: true });
     return;
   }
+  setLoading(false);
   view.replaceChildren(el("h1", {}, t("screen.notFound")), el("p", {}, el("a", { href: "#/" }, t("action.home"))));
 }
 
+/** Marks the view busy (and out of reach) while a screen loads. */
+function setLoading(isLoading) {
+  view.inert = isLoading;
+  if (isLoading) view.setAttribute("aria-busy", "true"); else view.removeAttribute("aria-busy");
+}
+
 function showSignIn() {
+  setLoading(false);
   drawNav("");
   document.getElementById("who").textContent = "";
   document.getElementById("sign-out").hidden = true;

@@ -23,6 +23,9 @@ export async function render(view, [id], parameters) {
     el("p", {}, el("a", { href: `#/meetings/${id}` }, "← ", t("rollCall.back"))),
     el("div", { class: "toolbar" }, field(t("calendar.hall"), hallFilter)), tally, list, canMark ? manage() : null);
 
+  // Counts marks and reloads made on this tablet: a periodic refresh that started before one is stale.
+  let changes = 0;
+
   function draw() {
     const shown = delegates.filter((d) => !hall || d.hallId === hall);
     const present = shown.filter((d) => ["present-in-hall", "present-online", "represented"].includes(d.state)).length;
@@ -59,8 +62,10 @@ export async function render(view, [id], parameters) {
       if (!name) return;
       body.representedBy = name;
     }
+    changes += 1;
     const saved = await attempt(() => api(`/api/v1/meetings/${id}/delegates/${delegate.id}`, { method: "PATCH", body }));
     if (!saved) return;
+    changes += 1;
     delegates = delegates.map((d) => (d.id === delegate.id ? saved : d));
     draw();
     notify(t("rollCall.marked", { name: delegate.name, state: t("delegate." + state) }));
@@ -75,7 +80,7 @@ export async function render(view, [id], parameters) {
     const inHall = select(meeting.halls.map((h) => [h, hallName(h)]), hall || meeting.halls[0], { name: "hallId" });
     const file = el("input", { type: "file", accept: ".csv,text/csv", name: "csv" });
     const result = el("div", { role: "status" });
-    const reload = async () => { delegates = await api(`/api/v1/meetings/${id}/delegates`); draw(); };
+    const reload = async () => { changes += 1; delegates = await api(`/api/v1/meetings/${id}/delegates`); draw(); };
     const form = el("form", { class: "card", id: "add-delegate" }, el("h2", {}, t("rollCall.manage")),
       el("div", { class: "row" }, field(t("rollCall.name"), name), field(t("rollCall.position"), position), field(t("calendar.hall"), inHall)),
       el("div", { class: "toolbar" },
@@ -101,7 +106,10 @@ export async function render(view, [id], parameters) {
   // Another clerk's marks (another hall, another tablet) appear within a quarter of a minute.
   const timer = setInterval(async () => {
     if (list.contains(document.activeElement) && document.activeElement.tagName === "INPUT") return;
+    const before = changes;
     const fresh = await api(`/api/v1/meetings/${id}/delegates`).catch(() => null);
+    // A mark made here while the list was on its way is newer than the list: keep it.
+    if (before !== changes) return;
     if (fresh && JSON.stringify(fresh) !== JSON.stringify(delegates)) {
       const focused = document.activeElement && document.activeElement.closest("[data-delegate]");
       delegates = fresh;
