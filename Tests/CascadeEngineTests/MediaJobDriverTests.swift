@@ -62,6 +62,28 @@ actor RecordingWorkerHost: WorkerHost {
     }
 }
 
+/// An index in memory: what the recording service wrote, for the test to read.
+final class MemoryRecordingIndex: RecordingIndex {
+    struct Written {
+        var opened: [Int] = []
+        var finished: [Int] = []
+        var endings: [Recording.State] = []
+    }
+
+    let written = Mutex(Written())
+
+    func createRecording(meetingId: String?, source: String, sourceURI: String, partSeconds: Int, actor: String) throws -> Int64 { 1 }
+    func partOpened(recording: Int64, index: Int, at time: Date) throws { written.withLock { $0.opened.append(index) } }
+    func partFinished(recording: Int64, part: RecordingPart) throws { written.withLock { $0.finished.append(part.index) } }
+    func openGap(recording: Int64, at time: Date, reason: String) throws {}
+    func finishRecording(_ id: Int64, state: Recording.State, reason: String?, actor: String) throws { written.withLock { $0.endings.append(state) } }
+    func recording(_ id: Int64) throws -> Recording? {
+        Recording(id: id, meetingId: nil, source: "", state: .recording, partSeconds: 60, startedAt: Date(), stoppedAt: nil, reason: nil, parts: [], gaps: [])
+    }
+    func activeRecordings() throws -> [(recording: Recording, sourceURI: String)] { [] }
+    func appendAudit(actor: String, action: String, target: String?, details: String?) throws {}
+}
+
 /// A relay ledger in memory.
 final class MemoryRelayLedger: RelayLedger {
     let endings = Mutex<[(state: RelaySummary.State, reason: String?, actor: String)]>([])
