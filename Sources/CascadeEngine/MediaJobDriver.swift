@@ -108,9 +108,6 @@ public actor MediaJobDriver {
     /// Job `id` as it stands; `nil` when there is no such job.
     public func machine(_ id: Int64) -> MediaJobMachine? { machines[id] }
 
-    /// The jobs being kept, by id.
-    public var jobIds: [Int64] { machines.keys.sorted() }
-
     // MARK: - Running
 
     /// Runs the jobs for `kind` until graceful shutdown (``shutDown(suspendingJobs:)``).
