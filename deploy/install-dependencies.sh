@@ -9,7 +9,7 @@ packages=(
   libgstreamer1.0-0 libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libsrt-gnutls-dev gstreamer1.0-tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
-  ffmpeg fonts-dejavu-core chromium python3 python3-venv python3-icalendar python3-gi gir1.2-gst-rtsp-server-1.0 iproute2 srt-tools curl procps gstreamer1.0-plugins-base-apps
+  ffmpeg fonts-dejavu-core chromium python3 python3-venv python3-icalendar python3-gi gir1.2-gst-rtsp-server-1.0 iproute2 srt-tools curl procps gstreamer1.0-plugins-base-apps nginx-light
 )
 
 missing=()

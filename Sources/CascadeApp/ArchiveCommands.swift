@@ -75,8 +75,9 @@ public enum ArchiveCommands {
 
     // MARK: - Archive
 
-    /// Downloads the meeting (or a range) as one MP4 into `output` (default: the name the server gives).
-    public static func download(_ meetingId: String, from: Double?, to: Double?, output: String?, client: APIClient) async throws -> [String] {
+    /// Downloads the meeting (or a range) as one MP4 into `output` (default: the name the server
+    /// gives, cut to a file name in the working directory); an existing file only with `force`.
+    public static func download(_ meetingId: String, from: Double?, to: Double?, output: String?, force: Bool = false, client: APIClient) async throws -> [String] {
         var query: [String] = []
         if let from { query.append("from=\(from)") }
         if let to { query.append("to=\(to)") }
@@ -93,8 +94,8 @@ public enum ArchiveCommands {
             throw APIClient.Failure(status: http?.statusCode ?? 0, problemJSON: data, description: problem?["detail"] as? String ?? "the server answered \(http?.statusCode ?? 0)")
         }
         let offered = (http.value(forHTTPHeaderField: "Content-Disposition") ?? "").components(separatedBy: "''").last?.removingPercentEncoding
-        let destination = output ?? offered ?? "\(meetingId).mp4"
-        if FileManager.default.fileExists(atPath: destination) { try FileManager.default.removeItem(atPath: destination) }
+        let destination = try DownloadDestination.resolve(output: output, offered: offered, meetingId: meetingId, force: force)
+        if force, FileManager.default.fileExists(atPath: destination) { try FileManager.default.removeItem(atPath: destination) }
         try FileManager.default.moveItem(at: temporary, to: URL(fileURLWithPath: destination))
         let size = (try? FileManager.default.attributesOfItem(atPath: destination)[.size] as? NSNumber)?.int64Value ?? 0
         var lines = ["Saved \(destination) (\(size) bytes, \(http.value(forHTTPHeaderField: "Cascade-Duration-Seconds") ?? "?") s from \(http.value(forHTTPHeaderField: "Cascade-Start-Seconds") ?? "0") s)"]

@@ -5,6 +5,7 @@ import CascadeHTTP
 import CascadeStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -53,6 +54,7 @@ public enum CascadeServer {
         logger: Logger,
         announce: @escaping @Sendable (String) -> Void
     ) async throws {
+        raiseOpenFileLimit(to: configuration.connections.maxConnections + 1_024)
         let database = try openDatabase(configuration)
         if let admin = try database.createInitialAdminIfNeeded() {
             announce("""
@@ -73,6 +75,15 @@ public enum CascadeServer {
         }
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         try? database.appendAudit(actor: "system", action: "server.stopped")
+    }
+
+    /// Lifts the soft limit on open files towards `wanted` (as far as the hard limit allows): the
+    /// default soft limit of 1,024 is below `server.maxConnections` plus the workers' sockets.
+    static func raiseOpenFileLimit(to wanted: Int) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(wanted) else { return }
+        limit.rlim_cur = min(limit.rlim_max, rlim_t(wanted))
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 
     /// The worker supervisor, with its sockets under the data directory.
@@ -119,6 +130,8 @@ public enum CascadeServer {
         dependencies.defaultPartSeconds = configuration.recording.partSeconds
         dependencies.signInLifetime = configuration.signInLifetime
         dependencies.secureCookie = configuration.secureCookie
+        dependencies.trustedProxies = configuration.trustedProxies
+        dependencies.eventStreamsPerUser = configuration.connections.eventStreamsPerUser
         let relays = makeRelayService(configuration, database: database, supervisor: supervisor, logger: logger)
         dependencies.relays = relays
         dependencies.feeds = configuration.feeds
@@ -156,9 +169,14 @@ public enum CascadeServer {
                 ))
             }
         }
+        let limits = configuration.connections
         return Application(
             router: makeRouter(dependencies),
-            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Cascade"),
+            // A connection idle (or still sending its headers) for `idleSeconds` is closed, and at most
+            // `maxConnections` are held: half-sent requests cannot take every file descriptor.
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(limits.idleSeconds)))),
+            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: "Cascade",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
             // Shut down in reverse: HTTP, the scheduler (leaving its runs to the next start), then relays and
             // recordings (finishing their parts), then the supervisor.
             services: services,

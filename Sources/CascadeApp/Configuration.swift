@@ -30,6 +30,10 @@ public struct Configuration: Sendable {
     /// `server.secureCookie`: the web sign-in cookie is always Secure and named `__Host-cascade_session`
     /// (turn on when browsers reach Cascade over HTTPS, directly or through a proxy).
     public var secureCookie = false
+    /// `server.trustedProxies` / `server.forwardedHeader`: reverse proxies whose word on the client's address is taken.
+    public var trustedProxies = TrustedProxies()
+    /// `server.idleSeconds`, `server.maxConnections`, `server.eventStreamsPerUser`.
+    public var connections = ConnectionLimits()
     /// Where meetings' pictures come from, and each unit's default.
     public var feeds = FeedCatalogue()
     /// How the scheduler runs meetings.
@@ -43,6 +47,18 @@ public struct Configuration: Sendable {
 
     /// Every element /healthz checks.
     public var requiredElements: [String] { GStreamer.requiredElements + extraRequiredElements.filter { !GStreamer.requiredElements.contains($0) } }
+}
+
+/// How long a connection may sit idle and how many the server holds (a few thousand half-sent
+/// requests must not take every file descriptor).
+public struct ConnectionLimits: Sendable {
+    /// A connection that sends no complete request (or nothing more) for this long is closed; a
+    /// request's headers must arrive within it too.
+    public var idleSeconds = 30
+    /// Connections held at once; past it new ones wait in the kernel's queue.
+    public var maxConnections = 4_000
+    /// `/api/v1/events` streams one user may hold; a further one closes their oldest.
+    public var eventStreamsPerUser = 4
 }
 
 /// How recordings are cut and guarded.

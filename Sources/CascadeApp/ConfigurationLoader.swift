@@ -26,7 +26,7 @@ public enum ConfigurationLoader {
         try root.allowOnly(["server", "media", "relay", "booking", "recording", "levels", "units", "halls", "feeds", "scheduler", "webhooks", "archive"])
 
         let server = try root.section("server")
-        try server.allowOnly(["http", "dataDir", "zone", "tokenDays", "signInHours", "secureCookie"])
+        try server.allowOnly(serverKeys)
         let httpText = try server.string("http") ?? "127.0.0.1:8080"
         guard let http = HostAndPort(httpText) else { throw fail("server.http", "\"\(httpText)\" is not host:port") }
         let zoneName = try server.string("zone") ?? "Asia/Ho_Chi_Minh"
@@ -135,6 +135,8 @@ public enum ConfigurationLoader {
         if let days = try server.int("tokenDays", in: 1...366) { configuration.apiTokenLifetime = Double(days) * 86_400 }
         if let hours = try server.int("signInHours", in: 1...168) { configuration.signInLifetime = Double(hours) * 3_600 }
         if let secure = try server.bool("secureCookie") { configuration.secureCookie = secure }
+        configuration.trustedProxies = try trustedProxies(server)
+        configuration.connections = try connectionLimits(server)
         return configuration
     }
 

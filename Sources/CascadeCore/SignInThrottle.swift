@@ -7,6 +7,11 @@ import Foundation
 /// password typed elsewhere never delays the secretariat at its own desk — locking a *name* for
 /// everyone was a five-request denial of service. One address also has a ceiling over all names, so
 /// spreading guesses over many names does not help either.
+///
+/// An attempt counts from the moment it is admitted, before its password is checked: a burst of
+/// hundreds of requests sent at once would otherwise all pass (each failure recorded only after its
+/// bcrypt finished) and queue minutes of hashing ahead of the real users. A success takes its count
+/// back; so does an attempt the server could not check at all (its password queue was full).
 public struct SignInThrottle: Sendable {
     /// Failures of one pair allowed before delays start.
     public var freeFailures = 3
@@ -44,6 +49,21 @@ public struct SignInThrottle: Sendable {
         return wait > 0 ? Int(wait.rounded(.up)) : nil
     }
 
+    /// Whether neither the pair nor the address has a failure (or an attempt under way) in the window:
+    /// such an attempt is most likely a person typing their password, and goes first.
+    public mutating func isClean(name: String, address: String, now: Date) -> Bool {
+        forgetOld(name: name, address: address, now: now)
+        return pairs[Self.pairKey(name, address)] == nil && addresses[address] == nil
+    }
+
+    /// Lets an attempt of `name` from `address` go ahead, counting it as a failure until it proves
+    /// otherwise; returns the seconds to wait instead when it may not try now.
+    public mutating func admit(name: String, address: String, now: Date) -> Int? {
+        if let wait = retryAfter(name: name, address: address, now: now) { return wait }
+        recordFailure(name: name, address: address, now: now)
+        return nil
+    }
+
     /// Records a wrong password for `name` from `address`.
     public mutating func recordFailure(name: String, address: String, now: Date) {
         forgetOld(name: name, address: address, now: now)
@@ -52,9 +72,26 @@ public struct SignInThrottle: Sendable {
         addresses[address, default: []].append(now)
     }
 
-    /// Forgets the pair's failures after a successful sign-in.
+    /// An admitted attempt that turned out right: the pair's failures are forgotten and the
+    /// attempt's own count is taken back from the address.
     public mutating func recordSuccess(name: String, address: String) {
         pairs[Self.pairKey(name, address)] = nil
+        takeBackOne(address: address)
+    }
+
+    /// An admitted attempt whose password was never checked (the server was too busy): it counts
+    /// neither for nor against.
+    public mutating func withdraw(name: String, address: String) {
+        let key = Self.pairKey(name, address)
+        if let failures = pairs[key]?.failures { pairs[key]?.failures = failures - 1 }
+        if pairs[key]?.failures == 0 { pairs[key] = nil }
+        takeBackOne(address: address)
+    }
+
+    private mutating func takeBackOne(address: String) {
+        guard var recent = addresses[address], !recent.isEmpty else { return }
+        recent.removeLast()
+        addresses[address] = recent.isEmpty ? nil : recent
     }
 
     /// Drops what is older than the window: this address's old failures, a pair quiet for longer than

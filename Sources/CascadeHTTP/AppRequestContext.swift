@@ -9,15 +9,19 @@ public struct AppRequestContext: RequestContext {
     public var principal: Principal?
     /// The token the request was signed in with (bearer or session cookie).
     public var presentedToken: String?
-    /// The client's IP address, for throttling sign-in attempts.
-    public let clientAddress: String?
+    /// The address the connection comes from (a reverse proxy's, when there is one).
+    public let peerAddress: String?
+    /// The client's IP address, for throttling sign-in attempts and the audit log: the peer, or the
+    /// client a trusted proxy names (``ClientAddressMiddleware``).
+    public var clientAddress: String?
 
     /// Creates a context for a new request.
     public init(source: Source) {
         coreContext = .init(source: source)
         principal = nil
         presentedToken = nil
-        clientAddress = source.channel.remoteAddress?.ipAddress
+        peerAddress = source.channel.remoteAddress?.ipAddress
+        clientAddress = peerAddress
     }
 
     /// The authenticated user; only `/api/v1` routes may call this.

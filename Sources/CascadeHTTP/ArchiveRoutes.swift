@@ -125,7 +125,9 @@ struct ArchiveRoutes {
         return map
     }
 
-    private func partURL(_ part: MeetingMediaMap.Part) -> String { "/api/v1/recordings/r\(part.recordingId)/parts/\(part.partIndex)" }
+    /// A part's address, with the media extension players require of segment and map URIs
+    /// (ffmpeg's `allowed_segment_extensions`).
+    private func partURL(_ part: MeetingMediaMap.Part) -> String { "/api/v1/recordings/r\(part.recordingId)/parts/\(part.partIndex).mp4" }
 
     /// `from` and `to` in seconds of the meeting's timeline; both optional.
     private func timeRange(_ query: Parameters, within duration: Double) throws -> ClosedRange<Double>? {

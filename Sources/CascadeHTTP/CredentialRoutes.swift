@@ -39,14 +39,19 @@ struct CredentialRoutes {
             let body = try await JSONBody.decode(PasswordChange.self, from: request, allowedFields: ["currentPassword", "newPassword"])
             let database = dependencies.database
             let presented = context.presentedToken
-            do {
-                try await database.onPasswordQueue { () throws(StoreError) in
-                    try database.changePassword(principal.name, current: body.currentPassword, new: body.newPassword, keepingToken: presented)
+            // Guessing the current password through this route is throttled with the sign-ins.
+            let changed: Bool? = try await dependencies.signInThrottle.checkPassword(name: principal.name, address: context.clientAddress ?? "unknown") { isUrgent in
+                do {
+                    try await database.onPasswordQueue(isUrgent: isUrgent) { () throws(StoreError) in
+                        try database.changePassword(principal.name, current: body.currentPassword, new: body.newPassword, keepingToken: presented)
+                    }
+                    return true
+                } catch let error as StoreError where error.code == .invalid {
+                    guard error.message.contains("current") else { throw Problem.unprocessable(error.message, field: "newPassword") }
+                    return nil
                 }
-            } catch let error as StoreError {
-                guard error.code == .invalid else { throw error }
-                throw Problem.unprocessable(error.message, field: error.message.contains("current") ? "currentPassword" : "newPassword")
             }
+            guard changed != nil else { throw Problem.unprocessable("the current password is wrong", field: "currentPassword") }
             return Response(status: .noContent)
         }
         group.get("me/tokens") { _, context in

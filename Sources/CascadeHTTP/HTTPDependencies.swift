@@ -61,6 +61,17 @@ public struct HTTPDependencies: Sendable {
     public var secureCookie = false
     /// How long a sign-in token lasts.
     public var signInLifetime = AppDatabase.signInTokenLifetime
+    /// `server.trustedProxies`: the reverse proxies whose `X-Forwarded-For` names the client.
+    public var trustedProxies = TrustedProxies()
+    /// One throttle over every password check (sign-ins and password changes).
+    public let signInThrottle = SharedSignInThrottle()
+    /// `/api/v1/events` streams open now, at most `server.eventStreamsPerUser` per user.
+    var eventStreams = EventStreamRegistry(limitPerUser: 4)
+    /// `server.eventStreamsPerUser`.
+    public var eventStreamsPerUser: Int {
+        get { eventStreams.limitPerUser }
+        set { eventStreams = EventStreamRegistry(limitPerUser: newValue) }
+    }
 
     /// Creates the dependencies.
     public init(database: AppDatabase, policy: AccessPolicy, supervisor: Supervisor, requiredElements: [String],

@@ -74,7 +74,10 @@ struct RecordingRoutes {
         group.get("recordings/:id/parts/:index") { request, context in
             let principal = try context.requirePrincipal()
             let recording = try visibleRecording(try context.parameters.require("id"), principal)
-            guard let index = Int(try context.parameters.require("index")), let part = recording.parts.first(where: { $0.index == index }) else {
+            // `0.mp4` (as playlists name it, for players that want a media extension) or `0`.
+            let indexText = try context.parameters.require("index")
+            guard let index = Int(indexText.hasSuffix(".mp4") ? String(indexText.dropLast(4)) : indexText),
+                  let part = recording.parts.first(where: { $0.index == index }) else {
                 throw Problem.notFound("recording r\(recording.id) has no such part (it has \(recording.parts.count))")
             }
             // A confidential meeting's media are for the named roles; so are those of a meeting that can no longer be read.

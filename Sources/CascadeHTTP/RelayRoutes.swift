@@ -1,5 +1,6 @@
 import CascadeCore
 import CascadeEngine
+import CascadeStore
 import Foundation
 import Hummingbird
 import ServiceLifecycle
@@ -109,66 +110,69 @@ struct RelayRoutes {
 
     /// Server-sent events: every relay event the caller may see, with a comment line every 10 s so
     /// proxies keep the connection open and a gone client is noticed. The stream ends within those
-    /// 10 s once its token is revoked, expires or its user is disabled (a sign-out elsewhere).
+    /// 10 s once its token is revoked, expires or its user is disabled (a sign-out elsewhere), and when
+    /// the same user opens more than `server.eventStreamsPerUser` (the oldest goes). Its tasks are
+    /// started by the response body and end with it: a client that vanishes before the body runs
+    /// leaves nothing behind.
     private func eventStream(for principal: Principal, token: String) async throws -> Response {
-        let events = try await service().events()
-        let (lines, feed) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1000))
-        let database = dependencies.database
-        let forwarding = Task {
-            var visible: [Int64: Bool] = [:]
-            for await event in events {
-                if visible[event.relayId] == nil {
-                    visible[event.relayId] = (try? database.relay(event.relayId)).flatMap { $0 }.map { isVisible($0, to: principal) } ?? false
-                }
-                // Another unit's hall in a shared relay: its events are not the caller's to see.
-                let hallVisible = event.hallId.map(maySee(principal)) ?? true
-                guard visible[event.relayId] == true, hallVisible, let data = try? JSONResponse.encoder.encode(event) else { continue }
-                feed.yield("event: \(event.kind)\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
-            }
-            feed.finish()
-        }
-        // Meeting runs' transitions and alarms, for the meetings the caller may see.
-        let runEvents = await dependencies.scheduler?.events()
-        let meetings = self.meetings
-        let runForwarding = Task {
-            guard let runEvents else { return }
-            var visible: [String: Bool] = [:]
-            for await event in runEvents {
-                if visible[event.meetingId] == nil {
-                    let meeting = MeetingReference(event.meetingId).flatMap { try? database.meeting($0) }
-                    visible[event.meetingId] = meeting.map { meetings.isVisible($0, to: principal) } ?? false
-                }
-                let hallVisible = event.alarm?.hallId.map(maySee(principal)) ?? true
-                guard visible[event.meetingId] == true, hallVisible, let data = try? JSONResponse.encoder.encode(event) else { continue }
-                feed.yield("event: \(event.kind)\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
-            }
-        }
-        let heartbeat = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(10))
-                guard (try? database.principal(forToken: token)) != nil else {
-                    feed.finish()
-                    return
-                }
-                feed.yield(": keep-alive\n\n")
-            }
-        }
+        let relays = try service()
+        let database = dependencies.database, scheduler = dependencies.scheduler, streams = dependencies.eventStreams
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            defer {
-                forwarding.cancel()
-                runForwarding.cancel()
-                heartbeat.cancel()
-            }
+            let (lines, feed) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1000))
+            let streamId = streams.add(of: principal.name) { feed.finish() }
+            defer { streams.remove(streamId, of: principal.name) }
+            let events = await relays.events()
+            let runEvents = await scheduler?.events()
             try await writer.write(ByteBuffer(string: ": cascade relay events\n\n"))
-            // A stream never ends on its own: end it when the server shuts down.
-            try await withGracefulShutdownHandler {
-                for await line in lines { try await writer.write(ByteBuffer(string: line)) }
-            } onGracefulShutdown: {
-                feed.finish()
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { await forwardRelayEvents(events, to: feed, for: principal, database: database) }
+                if let runEvents { tasks.addTask { await forwardRunEvents(runEvents, to: feed, for: principal, database: database) } }
+                tasks.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(10))
+                        guard (try? database.principal(forToken: token)) != nil else { return feed.finish() }
+                        feed.yield(": keep-alive\n\n")
+                    }
+                }
+                // A stream never ends on its own: end it when the server shuts down.
+                try await withGracefulShutdownHandler {
+                    for await line in lines { try await writer.write(ByteBuffer(string: line)) }
+                } onGracefulShutdown: {
+                    feed.finish()
+                }
+                tasks.cancelAll()
             }
             try await writer.finish(nil)
         })
+    }
+
+    private func forwardRelayEvents(_ events: AsyncStream<RelayEventRecord>, to feed: AsyncStream<String>.Continuation, for principal: Principal, database: AppDatabase) async {
+        var visible: [Int64: Bool] = [:]
+        for await event in events {
+            if visible[event.relayId] == nil {
+                visible[event.relayId] = (try? database.relay(event.relayId)).flatMap { $0 }.map { isVisible($0, to: principal) } ?? false
+            }
+            // Another unit's hall in a shared relay: its events are not the caller's to see.
+            let hallVisible = event.hallId.map(maySee(principal)) ?? true
+            guard visible[event.relayId] == true, hallVisible, let data = try? JSONResponse.encoder.encode(event) else { continue }
+            feed.yield("event: \(event.kind)\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
+        }
+        feed.finish()
+    }
+
+    /// Meeting runs' transitions and alarms, for the meetings the caller may see.
+    private func forwardRunEvents(_ events: AsyncStream<MeetingRunEvent>, to feed: AsyncStream<String>.Continuation, for principal: Principal, database: AppDatabase) async {
+        var visible: [String: Bool] = [:]
+        for await event in events {
+            if visible[event.meetingId] == nil {
+                let meeting = MeetingReference(event.meetingId).flatMap { try? database.meeting($0) }
+                visible[event.meetingId] = meeting.map { meetings.isVisible($0, to: principal) } ?? false
+            }
+            let hallVisible = event.alarm?.hallId.map(maySee(principal)) ?? true
+            guard visible[event.meetingId] == true, hallVisible, let data = try? JSONResponse.encoder.encode(event) else { continue }
+            feed.yield("event: \(event.kind)\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
+        }
     }
 
     private func view(_ id: Int64, for principal: Principal) async throws -> RelayView {

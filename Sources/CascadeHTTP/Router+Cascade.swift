@@ -4,8 +4,10 @@ import Hummingbird
 public func makeRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: dependencies.trustedProxies))
     SystemRoutes(dependencies: dependencies).register(on: router)
-    SessionRoutes(database: dependencies.database, signInLifetime: dependencies.signInLifetime, secureCookie: dependencies.secureCookie).register(on: router)
+    SessionRoutes(database: dependencies.database, signInLifetime: dependencies.signInLifetime, secureCookie: dependencies.secureCookie,
+                  throttle: dependencies.signInThrottle).register(on: router)
     let api = router.group("api/v1").add(middleware: BearerAuthMiddleware(database: dependencies.database, secureCookie: dependencies.secureCookie))
     TopologyRoutes(dependencies: dependencies).register(on: api)
     SiteRoutes(dependencies: dependencies).register(on: api)

@@ -13,14 +13,7 @@ struct SessionRoutes {
     /// `server.secureCookie`: the cookie is always Secure and named with the `__Host-` prefix.
     var secureCookie = false
     /// Growing delays per name and address, a ceiling per address (see ``SignInThrottle``).
-    let throttle = SharedThrottle()
-
-    /// The throttle, shared by every request.
-    final class SharedThrottle: Sendable {
-        private let state = Mutex(SignInThrottle())
-
-        func withLock<Result>(_ body: (inout SignInThrottle) -> Result) -> Result { state.withLock { body(&$0) } }
-    }
+    let throttle: SharedSignInThrottle
 
     struct Login: Decodable {
         var name: String
@@ -100,16 +93,13 @@ struct SessionRoutes {
     private func signIn(_ request: Request, _ context: AppRequestContext) async throws -> (Principal, String) {
         let login = try await JSONBody.decode(Login.self, from: request, allowedFields: ["name", "password", "label"])
         let name = login.name.lowercased(), address = context.clientAddress ?? "unknown"
-        if let wait = throttle.withLock({ $0.retryAfter(name: name, address: address, now: Date()) }) {
-            throw Problem(status: .tooManyRequests, code: "too-many-attempts", detail: "too many failed sign-ins; try again in \(wait) s")
-                .withHeader(.retryAfter, String(wait))
+        let principal = try await throttle.checkPassword(name: name, address: address) { isUrgent in
+            try await database.verifyPasswordInBackground(name: login.name, password: login.password, from: context.clientAddress, isUrgent: isUrgent)
         }
-        // bcrypt takes a quarter of a second: it runs off the request threads, a few at a time.
-        guard let principal = try await database.verifyPasswordInBackground(name: login.name, password: login.password) else {
-            throttle.withLock { $0.recordFailure(name: name, address: address, now: Date()) }
+        guard let principal else {
+            context.logger.notice("sign-in refused: wrong name or password")
             throw Problem.unauthorized("the name or password is wrong")
         }
-        throttle.withLock { $0.recordSuccess(name: name, address: address) }
         let label = String((login.label ?? "login").prefix(100))
         let token = try database.issueToken(forUser: principal.name, label: label, actor: principal.name, lifetime: signInLifetime)
         return (principal, token)

@@ -117,30 +117,39 @@ extension AppDatabase {
     /// Password checks run here, two at a time and at a low CPU priority: bcrypt at cost 12 takes about
     /// a quarter of a second of CPU, which must never hold the threads that serve every other request
     /// (measured before: twenty sign-ins at once held every other request for most of a second).
-    private static let passwordChecks = LowPriorityWorkers(count: 2, name: "cascade-password", nice: 15)
+    /// At most 16 wait (four seconds of hashing): a burst from many addresses is refused with 503 at
+    /// once instead of queueing minutes of work ahead of the people who type their password next.
+    private static let passwordChecks = LowPriorityWorkers(count: 2, name: "cascade-password", nice: 15, waitingLimit: passwordQueueLimit)
 
-    /// ``verifyPassword(name:password:)`` on the password-check queue.
-    public func verifyPasswordInBackground(name: String, password: String) async throws(StoreError) -> Principal? {
-        try await onPasswordQueue { () throws(StoreError) in try self.verifyPassword(name: name, password: password) }
+    /// How many password checks may wait for a thread.
+    public static let passwordQueueLimit = 16
+
+    /// ``verifyPassword(name:password:from:)`` on the password-check queue.
+    /// `isUrgent` puts it ahead of checks from clients with recent failures.
+    public func verifyPasswordInBackground(name: String, password: String, from address: String? = nil, isUrgent: Bool = false) async throws(StoreError) -> Principal? {
+        try await onPasswordQueue(isUrgent: isUrgent) { () throws(StoreError) in try self.verifyPassword(name: name, password: password, from: address) }
     }
 
-    /// Runs `body` (which hashes or checks a password) on the password-check threads.
-    public func onPasswordQueue<Value: Sendable>(_ body: @escaping @Sendable () throws(StoreError) -> Value) async throws(StoreError) -> Value {
+    /// Runs `body` (which hashes or checks a password) on the password-check threads; throws
+    /// ``StoreErrorCode/busy`` without running it when too many checks are waiting.
+    public func onPasswordQueue<Value: Sendable>(isUrgent: Bool = false, _ body: @escaping @Sendable () throws(StoreError) -> Value) async throws(StoreError) -> Value {
         let result: Result<Value, StoreError> = await withCheckedContinuation { continuation in
-            Self.passwordChecks.submit { continuation.resume(returning: Result(catching: body)) }
+            let accepted = Self.passwordChecks.submit(isUrgent: isUrgent) { continuation.resume(returning: Result(catching: body)) }
+            if !accepted { continuation.resume(returning: .failure(StoreError(.busy, "too many password checks are waiting; try again in a few seconds"))) }
         }
         return try result.get()
     }
 
-    /// Checks a name and password; on success returns the user, on failure `nil`. Both are audited.
-    public func verifyPassword(name: String, password: String) throws(StoreError) -> Principal? {
+    /// Checks a name and password; on success returns the user, on failure `nil`. Both are audited,
+    /// with the client's address when known (the real client's, behind a trusted proxy).
+    public func verifyPassword(name: String, password: String, from address: String? = nil) throws(StoreError) -> Principal? {
         let record = try read { db in try UserRecord.filter(UserRecord.Columns.name == name).fetchOne(db) }
         let storedHash = record?.passwordHash ?? unknownUserHash
         let matches = Bcrypt.verify(password, hash: storedHash) && record != nil && record?.isDisabled == false
         // An unknown name is recorded only if it looks like a user name: a password typed into the
         // name field must not end up in the audit log.
         let shownName = record?.name ?? (Identifier.isValid(name.lowercased()) && name.count <= 64 ? name : "(not a user name)")
-        try appendAudit(actor: shownName, action: matches ? "login.succeeded" : "login.failed", target: nil, details: nil)
+        try appendAudit(actor: shownName, action: matches ? "login.succeeded" : "login.failed", target: nil, details: address.map { "from \($0)" })
         return matches ? record?.principal : nil
     }
 }

@@ -13,14 +13,16 @@ public enum StoreErrorCode: String, ErrorCode {
     case invalid = "invalid"
     /// The database could not be used.
     case unavailable = "unavailable"
+    /// Too much work of this kind is waiting (password checks); try again shortly.
+    case busy = "busy"
 
-    /// Missing 404, clash 409, broken rule 422, database unavailable 503.
+    /// Missing 404, clash 409, broken rule 422, database unavailable or too busy 503.
     public var status: Int {
         switch self {
         case .notFound: 404
         case .conflict: 409
         case .invalid: 422
-        case .unavailable: 503
+        case .unavailable, .busy: 503
         }
     }
 }

@@ -120,11 +120,12 @@ struct ArchiveCommand: AsyncParsableCommand {
         @Argument(help: "Meeting id.") var id: String
         @Option(help: "Start, in seconds of the meeting's recording.") var from: Double?
         @Option(help: "End, in seconds.") var to: Double?
-        @Option(name: .shortAndLong, help: "File to write (default: the meeting's date and title).") var output: String?
+        @Option(name: .shortAndLong, help: "File to write (default: the meeting's date and title, in the working directory).") var output: String?
+        @Flag(help: "Replace the file if it exists.") var force = false
 
         func run() async throws {
             let client = try connection.client()
-            try await printLines { try await ArchiveCommands.download(id, from: from, to: to, output: output, client: client) }
+            try await printLines { try await ArchiveCommands.download(id, from: from, to: to, output: output, force: force, client: client) }
         }
     }
 

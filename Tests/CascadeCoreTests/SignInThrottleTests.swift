@@ -49,3 +49,31 @@ import Testing
         #expect(throttle.retryAfter(name: "vp", address: "198.51.100.7", now: start) == 900)
     }
 }
+
+/// Attempts count from the moment they are admitted, not when their bcrypt finishes.
+@Suite struct SignInThrottleAdmissionTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func attemptsInFlightCountAgainstTheAddress() {
+        var throttle = SignInThrottle()
+        var admitted = 0
+        for index in 0..<500 where throttle.admit(name: "user\(index)", address: "198.51.100.7", now: start) == nil { admitted += 1 }
+        #expect(admitted == 30, "a burst sent at once passes only the address ceiling")
+        #expect(throttle.admit(name: "vp", address: "10.1.1.20", now: start) == nil, "another desk is not held up")
+    }
+
+    @Test func aSuccessOrAnUncheckedAttemptTakesItsCountBack() {
+        var throttle = SignInThrottle()
+        for _ in 0..<3 { #expect(throttle.admit(name: "vp", address: "10.1.1.20", now: start) == nil) }
+        #expect(throttle.admit(name: "vp", address: "10.1.1.20", now: start) != nil, "three in flight for one pair")
+        throttle.withdraw(name: "vp", address: "10.1.1.20")
+        #expect(throttle.admit(name: "vp", address: "10.1.1.20", now: start) == nil, "a withdrawn attempt frees its place")
+        throttle.recordSuccess(name: "vp", address: "10.1.1.20")
+        #expect(throttle.admit(name: "vp", address: "10.1.1.20", now: start) == nil, "a success forgets the pair")
+        for index in 0..<29 { _ = throttle.admit(name: "user\(index)", address: "10.1.1.30", now: start) }
+        throttle.recordSuccess(name: "user0", address: "10.1.1.30")
+        #expect(throttle.admit(name: "other", address: "10.1.1.30", now: start) == nil)
+        #expect(throttle.admit(name: "other2", address: "10.1.1.30", now: start) == nil)
+        #expect(throttle.admit(name: "other3", address: "10.1.1.30", now: start) != nil, "the ceiling counts what is left")
+    }
+}

@@ -12,6 +12,8 @@ import ServiceLifecycle
 public func withInProcessServer<T: Sendable>(
     config: String = TestPaths.demoConfiguration,
     runsMeetings: Bool = false,
+    passwordCost: UInt8 = 4,
+    configure: (inout Configuration) -> Void = { _ in },
     _ body: @Sendable (HTTPClient, AppDatabase, Configuration) async throws -> T
 ) async throws -> T {
     let directory = try TestPaths.makeTemporaryDirectory()
@@ -23,7 +25,8 @@ public func withInProcessServer<T: Sendable>(
     var configuration = try ConfigurationLoader.load(path: config)
     configuration.dataDirectory = directory
     configuration.scheduler.isEnabled = runsMeetings
-    let database = try AppDatabase.open(dataDirectory: directory, passwordCost: 4)
+    configure(&configuration)
+    let database = try AppDatabase.open(dataDirectory: directory, passwordCost: passwordCost)
     try database.syncTopology(configuration.tree)
     let loaded = configuration
     return try await withInProcessServer(loaded, database: database) { client in try await body(client, database, loaded) }
