@@ -5,7 +5,13 @@ import FoundationNetworking
 #endif
 
 /// The CLI's way to a running server: JSON over HTTP with a bearer token.
+///
+/// Redirects are followed only within the same server (scheme, host and port): a redirect elsewhere
+/// is refused, so the bearer token never travels to a host the user did not name.
 public struct APIClient: Sendable {
+    /// The session every call goes through, with the redirect rule above.
+    static let session = URLSession(configuration: .ephemeral, delegate: SameServerRedirects(), delegateQueue: nil)
+
     /// e.g. http://127.0.0.1:8080
     public var server: String
     /// The bearer token.
@@ -70,15 +76,28 @@ public struct APIClient: Sendable {
         }
         let data: Data, response: URLResponse
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            (data, response) = try await Self.session.data(for: request)
         } catch {
             throw Failure(status: 0, problemJSON: Data(), description: "cannot reach \(server): \(error.localizedDescription)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        if (300..<400).contains(status) {
+            throw Failure(status: status, problemJSON: data, description: "the server redirected to another server (\((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Location") ?? "?")); not followed, the token stays here")
+        }
         guard (200..<300).contains(status) else {
             let problem = try? JSONDecoder().decode(Problem.self, from: data)
             throw Failure(status: status, problemJSON: data, description: problem?.detail ?? "the server answered \(status)")
         }
         return data
+    }
+}
+
+/// Follows a redirect only to the same scheme, host and port as the request it answers.
+final class SameServerRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        let from = task.originalRequest?.url, to = request.url
+        let sameServer = from?.scheme == to?.scheme && from?.host == to?.host && from?.port == to?.port
+        completionHandler(sameServer ? request : nil)
     }
 }

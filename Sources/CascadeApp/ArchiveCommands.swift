@@ -86,7 +86,7 @@ public enum ArchiveCommands {
         var request = URLRequest(url: url)
         request.setValue("Bearer \(client.token)", forHTTPHeaderField: "Authorization")
         request.timeoutInterval = 3600
-        let (temporary, response) = try await URLSession.shared.download(for: request)
+        let (temporary, response) = try await APIClient.session.download(for: request)
         let http = response as? HTTPURLResponse
         guard let http, http.statusCode == 200 else {
             let data = (try? Data(contentsOf: temporary)) ?? Data()

@@ -57,12 +57,7 @@ public enum CascadeServer {
         raiseOpenFileLimit(to: configuration.connections.maxConnections + 1_024)
         let database = try openDatabase(configuration)
         if let admin = try database.createInitialAdminIfNeeded() {
-            announce("""
-                Cascade created the administrator account on this new database.
-                  user:     \(admin.name)
-                  password: \(admin.password)
-                This password is shown only now: keep it safe. Create more users with `cascade user add`.
-                """)
+            announce(try keepInitialPassword(admin, dataDirectory: configuration.dataDirectory, isTerminal: isatty(STDOUT_FILENO) == 1))
         }
         // Rows written by an older Cascade may still hold passphrases: move them out before anything runs.
         try ledger(configuration, database).moveStoredSecrets()
@@ -75,6 +70,25 @@ public enum CascadeServer {
         }
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         try? database.appendAudit(actor: "system", action: "server.stopped")
+    }
+
+    /// Writes the first administrator's password to `DATA/initial-admin-password` (0600, readable by
+    /// the server's user only) and returns what to tell the person starting the server: the password
+    /// itself only on a terminal — under systemd standard output is the journal, which many can read.
+    static func keepInitialPassword(_ admin: (name: String, password: String), dataDirectory: String, isTerminal: Bool) throws -> String {
+        let path = (dataDirectory as NSString).appendingPathComponent("initial-admin-password")
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw ConfigurationProblem("cannot write \(path): \(String(cString: strerror(errno)))") }
+        let written = Array("\(admin.password)\n".utf8).withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        guard written > 0 else { throw ConfigurationProblem("cannot write \(path)") }
+        let shown = isTerminal ? "\n  password: \(admin.password)" : ""
+        return """
+            Cascade created the administrator account on this new database.
+              user:     \(admin.name)\(shown)
+              the password is in \(path) (readable by this user only): sign in, change it, delete the file.
+            Create more users with `cascade user add`.
+            """
     }
 
     /// Lifts the soft limit on open files towards `wanted` (as far as the hard limit allows): the

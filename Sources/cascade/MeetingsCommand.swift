@@ -13,13 +13,19 @@ struct MeetingsCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Server URL (default: $CASCADE_SERVER or http://127.0.0.1:8080).")
         var server: String?
 
-        @Option(name: .long, help: "Bearer token (default: $CASCADE_TOKEN); get one with `cascade token issue`.")
-        var token: String?
+        // No --token: a token on the command line is shown by `ps` to everyone on the machine.
+        @Option(name: .customLong("token-file"), help: "A file holding the bearer token (default: $CASCADE_TOKEN); get one with `cascade token issue`.")
+        var tokenFile: String?
 
         func client() throws -> APIClient {
             let environment = ProcessInfo.processInfo.environment
-            guard let token = token ?? environment["CASCADE_TOKEN"], !token.isEmpty else {
-                throw ValidationError("give --token or set CASCADE_TOKEN")
+            var token = environment["CASCADE_TOKEN"]
+            if let tokenFile {
+                guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else { throw ValidationError("cannot read the token file \(tokenFile)") }
+                token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            guard let token, !token.isEmpty else {
+                throw ValidationError("set CASCADE_TOKEN or give --token-file FILE")
             }
             return APIClient(server: server ?? environment["CASCADE_SERVER"] ?? "http://127.0.0.1:8080", token: token)
         }

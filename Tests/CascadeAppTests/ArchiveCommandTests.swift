@@ -19,7 +19,7 @@ import Testing
         let server = try ServerProcess(dataDirectory: data)
         defer { _ = server.terminate() }
         func cascade(_ arguments: [String], as token: String) throws -> CommandResult {
-            try Command.run(TestPaths.cascadeExecutable, arguments + ["--server", "http://127.0.0.1:\(server.port)", "--token", token])
+            try Command.run(TestPaths.cascadeExecutable, arguments + ["--server", "http://127.0.0.1:\(server.port)", "--token-file", try TokenFile.path(for: token)])
         }
         let day = LocalDateText.monday(inWeeks: 3)
         let booked = try cascade(["meetings", "book", "--title", "Hội nghị Tỉnh ủy Đắk Nông mở rộng", "--unit", "dak-nong", "--start", "\(day)T08:00",

@@ -17,7 +17,7 @@ import Testing
         let server = try ServerProcess(dataDirectory: data)
         defer { _ = server.terminate() }
         func cascade(_ arguments: [String], as token: String) throws -> CommandResult {
-            try Command.run(TestPaths.cascadeExecutable, arguments + ["--server", "http://127.0.0.1:\(server.port)", "--token", token])
+            try Command.run(TestPaths.cascadeExecutable, arguments + ["--server", "http://127.0.0.1:\(server.port)", "--token-file", try TokenFile.path(for: token)])
         }
         let monday = LocalDateText.monday(inWeeks: 2)
         let booked = try cascade(["meetings", "book", "--title", "Giao ban", "--unit", "dak-nong", "--start", "\(monday)T07:30", "--end", "\(monday)T09:00",

@@ -4,12 +4,16 @@ import Testing
 
 /// `cascade serve`, `cascade user add`, `cascade token issue` and `cascade demo-feed` as real processes.
 @Suite(.serialized) struct ServeProcessTests {
-    @Test func firstStartPrintsAnAdminPasswordOnceAndItWorks() async throws {
+    @Test("the first start writes an administrator password to a 0600 file of the data directory (never to a log) and it works")
+    func firstStartKeepsAnAdminPasswordInAFileAndItWorks() async throws {
         let data = try TestPaths.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
         let first = try ServerProcess(dataDirectory: data)
         let password = try #require(first.initialPassword)
         #expect(password.count >= 16)
+        #expect(!first.output.contains(password), "standard output (the journal under systemd) never holds the password")
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: "\(data)/initial-admin-password")[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
         let token = try await first.client.login("admin", password)
         let units = try await first.client.send("GET", "/api/v1/units", token: token)
         #expect(units.status == 200)
@@ -131,7 +135,7 @@ import Testing
         let token = try Command.run(TestPaths.cascadeExecutable, ["token", "issue", "vp"] + config).output.trimmingCharacters(in: .whitespacesAndNewlines)
         let server = try ServerProcess(dataDirectory: data)
         defer { _ = server.terminate() }
-        let connection = ["--server", "http://127.0.0.1:\(server.port)", "--token", token]
+        let connection = ["--server", "http://127.0.0.1:\(server.port)", "--token-file", try TokenFile.path(for: token)]
         let monday = LocalDateText.monday(inWeeks: 1)
         let booked = try Command.run(TestPaths.cascadeExecutable, ["meetings", "book", "--title", "Giao ban", "--unit", "dak-nong",
             "--start", "\(monday)T07:30", "--end", "\(monday)T09:00", "--halls-of-unit", "dak-nong", "--repeat", "weekly", "--weekday", "1"] + connection)
@@ -149,7 +153,7 @@ import Testing
         let missing = try Command.run(TestPaths.cascadeExecutable, ["meetings", "show", "m404"] + connection)
         #expect(missing.status == 1)
         #expect(missing.errorOutput == "cascade: no meeting m404\n")
-        let noToken = try Command.run(TestPaths.cascadeExecutable, ["meetings", "list", "--server", "http://127.0.0.1:\(server.port)", "--token", "cas_wrong"])
+        let noToken = try Command.run(TestPaths.cascadeExecutable, ["meetings", "list", "--server", "http://127.0.0.1:\(server.port)", "--token-file", try TokenFile.path(for: "cas_wrong")])
         #expect(noToken.errorOutput == "cascade: the bearer token is unknown, expired or revoked\n")
     }
 }
@@ -193,7 +197,7 @@ enum LocalDateText {
         defer { feed.stop() }
         let server = try ServerProcess(dataDirectory: data)
         defer { _ = server.terminate() }
-        let connection = ["--server", "http://127.0.0.1:\(server.port)", "--token", token]
+        let connection = ["--server", "http://127.0.0.1:\(server.port)", "--token-file", try TokenFile.path(for: token)]
         let started = try Command.run(TestPaths.cascadeExecutable, ["recordings", "start", "--source", feed.callerURL] + connection)
         #expect(started.status == 0, "\(started.errorOutput)")
         #expect(started.output.hasPrefix("Recording r1 started"))

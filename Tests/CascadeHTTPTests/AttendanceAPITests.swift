@@ -76,7 +76,7 @@ import Testing
             #expect(parsed.output.contains("Hội trường Huyện ủy Tuy Đức=not measurable (multicast)"))
 
             // The same from the command line.
-            let shown = try Command.run(TestPaths.cascadeExecutable, ["attendance", "show", meetingId, "--server", client.baseURL, "--token", token])
+            let shown = try Command.run(TestPaths.cascadeExecutable, ["attendance", "show", meetingId, "--server", client.baseURL, "--token-file", try TokenFile.path(for: token)])
             #expect(shown.status == 0, "\(shown.errorOutput)")
             #expect(shown.output.contains("2 connected, 0 absent, 1 not measurable"), "\(shown.output)")
             #expect(shown.output.contains("removed-by-technician") && shown.output.contains("hall-tuy-duc  Hội trường Huyện ủy Tuy Đức  not measurable"))

@@ -72,7 +72,7 @@ import Testing
             #expect(try await client.send("GET", "/api/v1/attendance?unit=gia-nghia", token: clerk).status == 403, "another unit's report")
             let csv = try await client.send("GET", "/api/v1/attendance.csv?unit=gia-nghia", token: secretary).text
             #expect(csv.contains("Đỗ Thị Bình (Đi công tác)"), "\(csv)")
-            let printed = try Command.run(TestPaths.cascadeExecutable, ["attendance", "report", "--unit", "cu-jut", "--server", client.baseURL, "--token", clerk])
+            let printed = try Command.run(TestPaths.cascadeExecutable, ["attendance", "report", "--unit", "cu-jut", "--server", client.baseURL, "--token-file", try TokenFile.path(for: clerk)])
             #expect(printed.output.hasPrefix("cu-jut: attended 1 of 2 meetings (50%)"), "\(printed.output)\(printed.errorOutput)")
         }
     }

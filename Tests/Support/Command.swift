@@ -13,8 +13,9 @@ public struct CommandResult: Sendable {
 /// Running commands to completion.
 public enum Command {
     /// Runs `executable` with `arguments` and waits for it.
-    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(120)) throws -> CommandResult {
+    public static func run(_ executable: String, _ arguments: [String], in directory: String? = nil, timeout: Duration = .seconds(120)) throws -> CommandResult {
         let process = Process()
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
         process.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
         let output = Pipe(), errors = Pipe()

@@ -64,7 +64,14 @@ public final class ServerProcess: Sendable {
         }
         self.port = port
         let text = collected.text.withLock { $0 }
-        initialPassword = text.split(separator: "\n").first { $0.contains("password:") }.map { String($0.split(separator: " ").last!) }
+        // Not a terminal, so the password is not printed: the server wrote it to a file of the data directory.
+        initialPassword = text.contains("Cascade created the administrator account")
+            ? (try? String(contentsOfFile: "\(dataDirectory)/initial-admin-password", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            : nil
+        guard !text.contains("password:") else {
+            process.terminate()
+            throw TestFailure("the first password went to a standard output that is not a terminal")
+        }
         // Keep draining stdout so the server never blocks on a full pipe.
         Thread {
             while true {
