@@ -117,7 +117,7 @@ struct ArchiveRoutes {
         }
     }
 
-    private func mediaMap(of meeting: Meeting) async throws -> MeetingMediaMap {
+    func mediaMap(of meeting: Meeting) async throws -> MeetingMediaMap {
         guard let library = dependencies.mediaLibrary else { throw Problem(status: .serviceUnavailable, code: "unavailable", detail: "recording is not running") }
         let recordings = try await dependencies.offloaded { try $0.recordings(ofMeeting: meeting.id) }
         let map = await library.map(of: recordings)

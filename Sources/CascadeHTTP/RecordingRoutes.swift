@@ -100,7 +100,7 @@ struct RecordingRoutes {
 
     /// The part's bytes (or the requested range), read with non-blocking file I/O on NIO's thread pool:
     /// twenty people downloading a meeting must not hold the two threads every other request needs.
-    private func partResponse(_ recording: Recording, _ part: RecordingPart, request: Request, context: AppRequestContext) async throws -> Response {
+    func partResponse(_ recording: Recording, _ part: RecordingPart, request: Request, context: AppRequestContext) async throws -> Response {
         let path = (try service().directory(of: recording.id) as NSString).appendingPathComponent(part.fileName)
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let size = (attributes[.size] as? NSNumber)?.int64Value else {
             throw Problem.notFound("the file of part \(part.index) is missing; run cascade recordings verify")

@@ -17,7 +17,8 @@ public func makeRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCon
     let meetings = MeetingRoutes(dependencies: dependencies)
     meetings.register(on: api)
     CalendarRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
-    RecordingRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
+    let recordings = RecordingRoutes(dependencies: dependencies, meetings: meetings)
+    recordings.register(on: api)
     let attendance = AttendanceRoutes(dependencies: dependencies, meetings: meetings)
     attendance.register(on: api)
     AttendanceReportRoutes(dependencies: dependencies, attendance: attendance).register(on: api)
@@ -25,6 +26,10 @@ public func makeRouter(_ dependencies: HTTPDependencies) -> Router<AppRequestCon
     RelayRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     MeetingRunRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
     MinutesRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
-    ArchiveRoutes(dependencies: dependencies, meetings: meetings).register(on: api)
+    let archive = ArchiveRoutes(dependencies: dependencies, meetings: meetings)
+    archive.register(on: api)
+    let playerLinks = PlayerLinkRoutes(dependencies: dependencies, meetings: meetings, archive: archive, recordings: recordings)
+    playerLinks.register(on: api)
+    playerLinks.register(on: router)
     return router
 }

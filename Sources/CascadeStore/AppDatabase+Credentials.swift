@@ -114,16 +114,22 @@ extension AppDatabase {
 
     /// Issues a token that reads the calendar at `calendarPath` (and nothing else) and returns it.
     public func issueCalendarFeedToken(forUser userName: String, calendarPath: String, actor: String) throws(StoreError) -> String {
+        try issueReadToken(forUser: userName, path: calendarPath, label: "calendar feed", lifetime: Self.calendarFeedLifetime, actor: actor)
+    }
+
+    /// Issues a token that reads `path` and nothing else (a calendar feed, a player link): it is never
+    /// a bearer token, is listed among the user's tokens, and stops when revoked or the user is disabled.
+    func issueReadToken(forUser userName: String, path: String, label: String, lifetime: TimeInterval, actor: String) throws(StoreError) -> String {
         let token = Secrets.token()
         try write { db in
             guard let user = try UserRecord.filter(UserRecord.Columns.name == userName).fetchOne(db), let userId = user.id, !user.isDisabled else {
                 throw StoreError(.notFound, "no active user named \(userName)")
             }
             let now = Date()
-            var record = AccessTokenRecord(id: nil, userId: userId, tokenHash: Secrets.tokenHash(token), label: "calendar feed", createdAt: now,
-                                           expiresAt: now.addingTimeInterval(Self.calendarFeedLifetime), calendarPath: calendarPath)
+            var record = AccessTokenRecord(id: nil, userId: userId, tokenHash: Secrets.tokenHash(token), label: label, createdAt: now,
+                                           expiresAt: now.addingTimeInterval(lifetime), calendarPath: path)
             try record.insert(db)
-            try AuditEntryRecord.append(db, actor: actor, action: "token.issued", target: userName, details: "calendar feed \(calendarPath)")
+            try AuditEntryRecord.append(db, actor: actor, action: "token.issued", target: userName, details: "\(label) \(path)")
         }
         return token
     }

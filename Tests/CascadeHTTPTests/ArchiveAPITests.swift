@@ -159,6 +159,45 @@ import Testing
                 #expect(try await client.send("GET", path, token: viewer).status == 403, "\(path)")
             }
             #expect(try await client.send("GET", "/api/v1/meetings/\(secret)/media", token: secretariat).status == 200)
+            #expect(try await client.send("POST", "/api/v1/meetings/\(secret)/player-link", token: viewer).status == 403, "no link to media one may not play")
+        }
+    }
+
+    @Test("a player link opens the meeting in ffprobe with its default options (segments named …/N.mp4), with the recorded duration; it reads that meeting only and dies with its user")
+    func playerLinkOpensInPlayersThatSendNoHeader() async throws {
+        try await withInProcessServer(config: try Self.configuration()) { client, database, configuration in
+            let admin = try APITests.token(database, "admin1", .admin)
+            let viewer = try APITests.token(database, "cb", .viewer)
+            let meeting = try await Self.book(client, admin, title: "Hội nghị trực tuyến toàn tỉnh", day: 2)
+            let other = try await Self.book(client, admin, title: "Họp khác", day: 4)
+            let recordings = "\(configuration.dataDirectory)/recordings"
+            let origin = Date().addingTimeInterval(-3600)
+            _ = try await RecordedParts.record(database, recordingsDirectory: recordings, meetingId: meeting, starts: [origin, origin.addingTimeInterval(3)], seconds: 3)
+            _ = try await RecordedParts.record(database, recordingsDirectory: recordings, meetingId: meeting, starts: [origin.addingTimeInterval(16)], seconds: 3)
+            let map = try await client.send("GET", "/api/v1/meetings/\(meeting)/media", token: viewer).json
+            let recorded = ((map["parts"] as? [[String: Any]]) ?? []).compactMap { $0["durationSeconds"] as? Double }.reduce(0, +)
+
+            let issued = try await client.send("POST", "/api/v1/meetings/\(meeting)/player-link", token: viewer)
+            #expect(issued.status == 201, "\(issued.text)")
+            let url = try #require(issued.json["url"] as? String)
+            #expect(url.hasPrefix(client.baseURL + "/play/\(meeting)/") && url.hasSuffix("/media.m3u8"))
+            let playlist = try await client.send("GET", String(url.dropFirst(client.baseURL.count)))
+            #expect(playlist.status == 200 && playlist.text.contains("r1/0.mp4") && playlist.text.contains("#EXT-X-MAP:URI=\"r1/0.mp4\""), "\(playlist.text)")
+            // The player people have, as they run it: no options, no header.
+            let probe = try Command.run("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", url])
+            #expect(probe.status == 0, "ffprobe: \(probe.errorOutput)")
+            let probed = try #require(Double(probe.output.trimmingCharacters(in: .whitespacesAndNewlines)), "\(probe.output) \(probe.errorOutput)")
+            #expect(abs(probed - recorded) < 0.5, "ffprobe \(probed) s, the index \(recorded) s recorded")
+
+            // The link reads this meeting only, is no API token, and stops when its user is disabled.
+            let token = url.split(separator: "/").dropLast().last.map(String.init) ?? ""
+            #expect(try await client.send("GET", "/play/\(other)/\(token)/media.m3u8").status == 404)
+            #expect(try await client.send("GET", "/play/\(meeting)/\(token)/r2/0.mp4").status == 200)
+            #expect(try await client.send("GET", "/api/v1/meetings/\(meeting)/media", token: token).status == 401)
+            let audit = try database.auditEntries(limit: 200)
+            #expect(audit.contains { $0.actor == "cb" && $0.action == "media.play" && $0.details == "HLS playlist through a player link" })
+            try database.setUserDisabled("cb", true, actor: "admin1")
+            #expect(try await client.send("GET", "/play/\(meeting)/\(token)/media.m3u8").status == 404)
         }
     }
 }

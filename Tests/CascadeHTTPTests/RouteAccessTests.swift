@@ -103,6 +103,12 @@ import Testing
         Operation(method: "GET", path: "/api/v1/meetings/{id}/media.m3u8", body: nil, rows: protected([
             Row(caller: .viewer, target: .own, expected: [404]), Row(caller: .viewer, target: .other, expected: [403]),
         ])),
+        Operation(method: "POST", path: "/api/v1/meetings/{id}/player-link", body: nil, rows: protected([
+            Row(caller: .viewer, target: .own, expected: [201]), Row(caller: .viewer, target: .other, expected: [403]),
+        ])),
+        // The link is its own credential: a made-up one opens nothing, for anyone.
+        Operation(method: "GET", path: "/play/{meeting}/{token}/media.m3u8", body: nil, rows: [Row(caller: .anonymous, target: .own, expected: [404])]),
+        Operation(method: "GET", path: "/play/{meeting}/{token}/{recording}/{part}", body: nil, rows: [Row(caller: .anonymous, target: .own, expected: [404])]),
         Operation(method: "GET", path: "/api/v1/meetings/{id}/media.mp4", body: nil, rows: protected([
             Row(caller: .viewer, target: .own, expected: [404]), Row(caller: .viewer, target: .other, expected: [403]),
         ])),
@@ -407,6 +413,7 @@ import Testing
                         "{hall}": isOwn ? "hall-cu-jut" : "hall-gia-nghia", "{unit}": isOwn ? "cu-jut" : "gia-nghia",
                         "{relay}": "rl\(isOwn ? otherRelay : otherRelay)", "{ownMeeting}": ownMeeting, "{otherMeeting}": otherMeeting,
                         "{target}": "\(counter)", "{version}": "1", "{item}": "0", "{attachment}": "a999",
+                        "{meeting}": ownMeeting, "{token}": "cas_made-up", "{recording}": "r1", "{part}": "0.mp4",
                     ]
                     var path = operation.path, body = operation.body
                     if operation.path.hasPrefix("/api/v1/calendar-feeds/") { path = "/api/v1/calendar-feeds/\(isOwn ? ownFeedId : otherFeedId)" }

@@ -117,7 +117,8 @@ export async function render(view, [id]) {
       el("div", { class: "toolbar" },
         el("a", { class: "button", href: `/api/v1/meetings/${id}/media.mp4`, download: true, id: "download-whole" }, t("player.downloadWhole")),
         field(t("meeting.fromSeconds"), from), field(t("meeting.toSeconds"), to), rangeLink,
-        el("a", { href: `/watch?meeting=${encodeURIComponent(id)}` }, t("meeting.openPlayer"))));
+        el("a", { href: `/watch?meeting=${encodeURIComponent(id)}` }, t("meeting.openPlayer")),
+        playerLinkButton(id)));
     // The player starts once the page is shown (a media element works in the document).
     let left = false;
     setTimeout(async () => {
@@ -170,4 +171,19 @@ function changeForm(meeting) {
     if (done) { notify(t("meeting.cancelled")); location.hash = "#/calendar"; }
   }
   return form;
+}
+
+// "Copy a link for a player": VLC, ffplay or a room's television cannot send a sign-in, so the server
+// gives a four-hour link that plays this meeting only; it is copied, or shown when copying is refused.
+function playerLinkButton(id) {
+  const shown = el("output", { id: "player-link", class: "muted" });
+  const button = el("button", { type: "button", class: "secondary", id: "copy-player-link" }, t("meeting.copyPlayerLink"));
+  button.addEventListener("click", async () => {
+    try {
+      const link = await api(`/api/v1/meetings/${encodeURIComponent(id)}/player-link`, { method: "POST" });
+      shown.textContent = link.url;
+      try { await navigator.clipboard.writeText(link.url); notify(t("meeting.playerLinkCopied")); } catch (_) { notify(t("meeting.playerLinkShown")); }
+    } catch (problem) { notify(problem.message); }
+  });
+  return el("span", {}, button, " ", shown);
 }

@@ -95,6 +95,7 @@ export default {
   "archive.from": "From", "archive.to": "To", "archive.anyClassification": "Any classification", "archive.recordedOnly": "Recorded meetings only", "archive.search": "Search",
   "archive.found": "{n} meetings found.", "archive.notRecorded": "not recorded", "archive.documents": "Documents:", "archive.pages": "Result pages", "archive.page": "Page {page} of {pages}",
   "player.title": "Watch a meeting", "player.video": "Meeting recording", "player.loading": "Loading…", "player.chapters": "Chapters", "player.gaps": "Stretches without signal",
+  "meeting.copyPlayerLink": "Copy a link for a player (VLC, ffplay)", "meeting.playerLinkCopied": "Link copied: it plays this meeting for four hours.", "meeting.playerLinkShown": "The link is shown beside the button: it plays this meeting for four hours.",
   "player.downloadWhole": "Download the whole meeting (MP4)", "player.noMeeting": "No meeting given (?meeting=m1).", "player.signIn": "Sign in first (home page).",
   "player.unsupported": "This browser cannot play {type}.", "player.loadFailed": "Loading failed: {detail}", "player.summary": "{parts} parts, {length}", "player.noChapters": "No chapters yet.", "player.noGaps": "None.",
   "admin.title": "Administration", "admin.sections": "Administration sections", "admin.users": "Users", "admin.audit": "Audit log", "admin.health": "Server", "admin.topology": "Units and halls",

@@ -93,6 +93,7 @@ export default {
   "archive.from": "Từ ngày", "archive.to": "Đến ngày", "archive.anyClassification": "Mọi độ mật", "archive.recordedOnly": "Chỉ cuộc họp có bản ghi", "archive.search": "Tìm",
   "archive.found": "Tìm thấy {n} cuộc họp.", "archive.notRecorded": "không có bản ghi", "archive.documents": "Văn bản:", "archive.pages": "Trang kết quả", "archive.page": "Trang {page}/{pages}",
   "player.title": "Xem lại cuộc họp", "player.video": "Bản ghi cuộc họp", "player.loading": "Đang tải…", "player.chapters": "Mục lục", "player.gaps": "Đoạn không có tín hiệu",
+  "meeting.copyPlayerLink": "Chép liên kết cho trình phát (VLC, ffplay)", "meeting.playerLinkCopied": "Đã chép liên kết: phát cuộc họp này trong bốn giờ.", "meeting.playerLinkShown": "Liên kết hiện bên cạnh nút: phát cuộc họp này trong bốn giờ.",
   "player.downloadWhole": "Tải cả cuộc họp (MP4)", "player.noMeeting": "Thiếu mã cuộc họp (?meeting=m1).", "player.signIn": "Hãy đăng nhập trước (trang chủ).",
   "player.unsupported": "Trình duyệt không phát được {type}.", "player.loadFailed": "Lỗi tải: {detail}", "player.summary": "{parts} phần, {length}", "player.noChapters": "Chưa có chương.", "player.noGaps": "Không có.",
   "admin.title": "Quản trị", "admin.sections": "Mục quản trị", "admin.users": "Người dùng", "admin.audit": "Nhật ký", "admin.health": "Máy chủ", "admin.topology": "Đơn vị và hội trường",
