@@ -145,6 +145,7 @@ public enum CascadeServer {
         dependencies.signInLifetime = configuration.signInLifetime
         dependencies.secureCookie = configuration.secureCookie
         dependencies.trustedProxies = configuration.trustedProxies
+        dependencies.relayPorts = configuration.relay.ports
         dependencies.eventStreamsPerUser = configuration.connections.eventStreamsPerUser
         let relays = makeRelayService(configuration, database: database, supervisor: supervisor, logger: logger)
         dependencies.relays = relays

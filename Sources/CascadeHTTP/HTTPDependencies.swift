@@ -63,6 +63,8 @@ public struct HTTPDependencies: Sendable {
     public var signInLifetime = AppDatabase.signInTokenLifetime
     /// `server.trustedProxies`: the reverse proxies whose `X-Forwarded-For` names the client.
     public var trustedProxies = TrustedProxies()
+    /// `relay.ports`: no source may bind one of them.
+    public var relayPorts: ClosedRange<Int> = 9000...9099
     /// One throttle over every password check (sign-ins and password changes).
     public let signInThrottle = SharedSignInThrottle()
     /// `/api/v1/events` streams open now, at most `server.eventStreamsPerUser` per user.

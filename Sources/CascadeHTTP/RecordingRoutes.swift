@@ -29,6 +29,7 @@ struct RecordingRoutes {
             let id: Int64
             switch (body.source, body.relayId) {
             case (let source?, nil):
+                try dependencies.checkSourceAddress(source, for: principal)
                 try authorizeMeeting(body.meetingId, principal)
                 id = try await service().start(source: source, meetingId: body.meetingId, partSeconds: partSeconds, actor: principal.name)
             case (nil, let relayText?):

@@ -33,7 +33,9 @@ struct RelayRoutes {
             var passThrough = body.passThrough ?? false
             let source: String
             switch (body.source, body.feed) {
-            case (let uri?, nil): source = uri
+            case (let uri?, nil):
+                try dependencies.checkSourceAddress(uri, for: principal)
+                source = uri
             case (nil, let feedId?):
                 guard let feed = dependencies.feeds.feeds[feedId], feed.hallId == nil else { throw Problem.unprocessable("no feed \(feedId)", field: "feed") }
                 source = feed.uri

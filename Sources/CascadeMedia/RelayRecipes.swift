@@ -135,7 +135,7 @@ enum RelayRecipes {
         return """
         tee name=fanout allow-not-linked=true \
         fanout. ! \(branch) ! appsink name=\(listenerSink) sync=false max-buffers=1000 drop=true \
-        fanout. ! \(branch) ! multiudpsink name=\(lanSink) auto-multicast=true ttl-mc=\(spec.multicastTTL ?? 8) sync=false
+        fanout. ! \(branch) ! multiudpsink name=\(lanSink) auto-multicast=true loop=false ttl-mc=\(spec.multicastTTL ?? 8) sync=false
         """
     }
 

@@ -226,3 +226,29 @@ import Testing
         }
     }
 }
+
+/// Naming a hall's multicast group as a source would record or relay another unit's picture.
+@Suite(.serialized) struct RelaySourceAddressTests {
+    @Test("a district technician names configured feeds only; nobody names a hall's group or a relay port as a source")
+    func sourcesCannotBeAHallsOutput() async throws {
+        try await withInProcessServer { client, database, _ in
+            let district = try APITests.token(database, "kt-cu-jut", .technician, unit: "cu-jut")
+            let wholeTree = try APITests.token(database, "kt", .technician)
+            // Tuy Đức's group: refused to everyone (422); any other typed address: refused to a district (403).
+            for (path, body, status) in [("/api/v1/relays", #"{"source":"udp://239.10.8.1:5004","halls":["hall-cu-jut"]}"#, 422),
+                                         ("/api/v1/recordings", #"{"source":"udp://239.10.8.1:5004"}"#, 422),
+                                         ("/api/v1/recordings", #"{"source":"udp://239.77.0.1:7000"}"#, 403),
+                                         ("/api/v1/relays", #"{"source":"srt://10.9.9.9:9000","halls":["hall-cu-jut"]}"#, 403)] {
+                let refused = try await client.send("POST", path, token: district, json: body)
+                #expect(refused.status == status, "\(path) \(body): \(refused.text)")
+            }
+            for body in [#"{"source":"udp://239.10.8.1:5004"}"#, #"{"source":"udp://:5004"}"#, #"{"source":"udp://0.0.0.0:9005"}"#] {
+                let refused = try await client.send("POST", "/api/v1/recordings", token: wholeTree, json: body)
+                #expect(refused.status == 422 && refused.json["field"] as? String == "source", "\(body): \(refused.text)")
+            }
+            let demo = try await client.send("POST", "/api/v1/relays", token: district, json: #"{"source":"demo:","halls":["hall-cu-jut"]}"#)
+            #expect(demo.status == 201, "the demo pattern is anyone's: \(demo.text)")
+            if let id = demo.json["id"] as? String { _ = try await client.send("DELETE", "/api/v1/relays/\(id)", token: district) }
+        }
+    }
+}

@@ -84,3 +84,16 @@ import Testing
         #expect(pixels.filter { $0 > 128 }.count > 200, "white text on the black slate")
     }
 }
+
+/// A relay's multicast output never loops back to the server: a process there that names a hall's
+/// group as its source gets nothing of another unit's picture.
+@Suite struct MulticastLoopTests {
+    @Test("the LAN sender of both relay kinds is built with loop=false", arguments: [false, true])
+    func multicastDoesNotLoopBack(isPassThrough: Bool) throws {
+        let spec = HostileTextTests.spec(title: "Họp")
+        let recipe = isPassThrough ? RelayRecipes.passThroughOutput(spec, udpClients: ["239.10.8.1:5004"]) : RelayRecipes.output(spec, udpClients: ["239.10.8.1:5004"])
+        let pipeline = try Pipeline(recipe: recipe)
+        defer { pipeline.close() }
+        #expect(pipeline.readProperty(element: RelayRecipes.lanSink, property: "loop") == .bool(false))
+    }
+}
