@@ -119,6 +119,23 @@ public struct IssuedDocument: Sendable, Hashable, Codable {
         self.title = title
         self.date = date
     }
+
+    /// A decoder's `userInfo` entry (a ``LocalDate``): the date of a document read without one (the
+    /// meeting's day, when minutes are written).
+    public static let defaultDateKey = CodingUserInfoKey(rawValue: "cascade.issuedDocument.defaultDate")!
+
+    private enum CodingKeys: String, CodingKey { case number, kind, title, date }
+
+    /// Reads a document; without `date`, the decoder's ``defaultDateKey`` stands in, else the date is required.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let given = try container.decodeIfPresent(LocalDate.self, forKey: .date)
+        guard let date = given ?? decoder.userInfo[Self.defaultDateKey] as? LocalDate else {
+            throw DecodingError.keyNotFound(CodingKeys.date, .init(codingPath: container.codingPath, debugDescription: "date is required"))
+        }
+        self.init(number: try container.decode(String.self, forKey: .number), kind: try container.decode(String.self, forKey: .kind),
+                  title: try container.decode(String.self, forKey: .title), date: date)
+    }
 }
 
 /// Why minutes were refused, naming the field (`agenda[2].endSeconds`, `documents[0].number`).

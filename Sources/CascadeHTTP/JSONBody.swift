@@ -8,7 +8,7 @@ enum JSONBody {
     static let maximumBytes = 64 * 1024
 
     /// Decodes the body as `T`, refusing fields outside `allowedFields` with a 400 that names them.
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, allowedFields: Set<String>) async throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, allowedFields: Set<String>, userInfo: [CodingUserInfoKey: any Sendable] = [:]) async throws -> T {
         if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
             throw Problem(status: .unsupportedMediaType, code: "unsupported-media-type", detail: "send the body as application/json")
         }
@@ -28,7 +28,9 @@ enum JSONBody {
         }
         try checkText(fields, path: "")
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.userInfo = userInfo
+            return try decoder.decode(T.self, from: data)
         } catch let DecodingError.typeMismatch(expected, context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw Problem.badRequest("field \"\(field)\" must be \(describe(expected))", field: field)

@@ -20,7 +20,10 @@ struct MinutesRoutes {
         group.put("meetings/:id/minutes") { request, context in
             let principal = try context.requirePrincipal()
             let (_, meeting) = try meetings.managedMeeting(try context.parameters.require("id"), principal)
-            let content = try await JSONBody.decode(MinutesContent.self, from: request, allowedFields: Self.fields)
+            // A document given without a date was issued on the meeting's day.
+            let meetingDate = Zone(dependencies.zone).local(meeting.start).date
+            let content = try await JSONBody.decode(MinutesContent.self, from: request, allowedFields: Self.fields,
+                                                    userInfo: [IssuedDocument.defaultDateKey: meetingDate])
             return try JSONResponse.make(try save(content, of: meeting, principal))
         }
         group.get("meetings/:id/minutes/versions") { _, context in

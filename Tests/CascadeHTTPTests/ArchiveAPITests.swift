@@ -47,6 +47,12 @@ import Testing
                                                    json: #"{"agenda":[{"title":"Khai mạc","startSeconds":50,"endSeconds":10}]}"#)
             #expect(badOffsets.status == 422 && badOffsets.json["field"] as? String == "agenda[0].endSeconds")
             #expect(try await client.send("PUT", "/api/v1/meetings/\(meeting)/minutes", token: viewer, json: minutes).status == 403)
+            // A document written without its date was issued on the meeting's day.
+            let third = try await Self.book(client, admin, title: "Hội nghị sơ kết", day: 7)
+            let undated = try await client.send("PUT", "/api/v1/meetings/\(third)/minutes", token: secretariat,
+                                                json: #"{"documents":[{"number":"12-TB/TU","kind":"Thông báo","title":"Kết luận"}]}"#)
+            #expect(undated.status == 200, "\(undated.text)")
+            #expect(((undated.json["content"] as? [String: Any])?["documents"] as? [[String: Any]])?.first?["date"] as? String == "2031-05-12", "\(undated.text)")
             #expect(try await client.send("GET", "/api/v1/meetings/\(meeting)/minutes", token: viewer).status == 404)
 
             let written = try await client.send("PUT", "/api/v1/meetings/\(meeting)/minutes", token: secretariat, json: minutes)
