@@ -45,6 +45,8 @@ public struct ArchiveHit: Sendable, Equatable, Codable {
     /// Whether anything of it is recorded, and how much.
     public var hasRecording: Bool
     public var recordedSeconds: Double
+    /// Whether a recording of it is being written now (its length then grows; the finished parts count).
+    public var isRecording: Bool
     /// The numbers of the documents it issued.
     public var documentNumbers: [String]
     /// booked, held or cancelled.
@@ -128,7 +130,8 @@ extension AppDatabase {
             let order = words.isEmpty ? "e.startAt DESC" : "bm25(archiveSearch, 10.0, 4.0, 3.0, 3.0, 8.0, 1.0), e.startAt DESC"
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(from) \(filter)", arguments: arguments) ?? 0
             let perPage = min(max(query.perPage, 1), 100), page = max(query.page, 1)
-            let rows = try Row.fetchAll(db, sql: "SELECT e.* FROM \(from) \(filter) ORDER BY \(order) LIMIT \(perPage) OFFSET \((page - 1) * perPage)",
+            let recordingNow = "EXISTS (SELECT 1 FROM recording r WHERE r.meetingId = e.meetingId AND r.state = 'recording' AND r.deletedAt IS NULL) AS isRecording"
+            let rows = try Row.fetchAll(db, sql: "SELECT e.*, \(recordingNow) FROM \(from) \(filter) ORDER BY \(order) LIMIT \(perPage) OFFSET \((page - 1) * perPage)",
                                         arguments: arguments)
             return ArchivePage(results: rows.map(Self.hit), total: total, page: page, perPage: perPage)
         }
@@ -138,7 +141,7 @@ extension AppDatabase {
         func list(_ text: String) -> [String] { (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? [] }
         return ArchiveHit(id: row["meetingId"], title: row["title"], start: row["startAt"], end: row["endAt"], organiserUnitId: row["organiserUnitId"],
                           classification: Classification(rawValue: row["classification"]) ?? .internal, hallIds: list(row["hallIds"]),
-                          hasRecording: row["hasRecording"], recordedSeconds: row["recordedSeconds"], documentNumbers: list(row["documentNumbers"]),
+                          hasRecording: row["hasRecording"], recordedSeconds: row["recordedSeconds"], isRecording: row["isRecording"], documentNumbers: list(row["documentNumbers"]),
                           state: row["state"])
     }
 

@@ -149,3 +149,25 @@ import Testing
         }
     }
 }
+
+/// A meeting whose recording is being written says so, instead of a length of 0 s.
+@Suite struct ArchiveRecordingNowTests {
+    @Test func aRecordingUnderWayIsShownAsSuch() throws {
+        try AppDatabaseTests.withDatabase { database, _ in
+            let tree = AppDatabaseTests.tree
+            let context = BookingContext(checker: ConflictChecker(tree: tree), rules: BookingRules(), zone: Zone(TimeZone(identifier: "Asia/Ho_Chi_Minh")!))
+            let start = Date().addingTimeInterval(86_400)
+            let details = MeetingDetails(title: "Hội nghị trực tuyến", organiserUnitId: "dn", chair: "Nguyễn Văn An", halls: HallSelection(hallIds: []),
+                                         classification: .internal, notes: "")
+            let meeting = try database.bookMeeting(details, hallIds: [], start: start, end: start.addingTimeInterval(3600), actor: "test", context: context)
+            let recording = try database.createRecording(meetingId: meeting.id, source: "demo:", sourceURI: "demo:", partSeconds: 60, actor: "test")
+            var query = ArchiveQuery()
+            query.text = "truc tuyen"
+            let during = try #require(try database.search(query).results.first)
+            #expect(during.isRecording && during.hasRecording)
+            try database.finishRecording(recording, state: .stopped, reason: nil, actor: "test")
+            let after = try #require(try database.search(query).results.first)
+            #expect(!after.isRecording && after.hasRecording)
+        }
+    }
+}

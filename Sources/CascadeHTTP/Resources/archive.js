@@ -46,7 +46,9 @@ export async function render(view, _, parameters) {
       list.append(el("li", { "data-meeting": hit.id },
         el("a", { href: `#/meetings/${hit.id}`, class: "result-title" }, hit.title),
         el("div", { class: "muted" }, `${dateTime(hit.start)} · ${unitName(hit.organiserUnitId)} · ${t("classification." + hit.classification)}`,
-          hit.hasRecording ? ` · ▶ ${duration(hit.recordedSeconds)}` : ` · ${t("archive.notRecorded")}`),
+          // While a recording is written its open part has no length yet: say so rather than "0 s".
+          hit.isRecording ? ` · ● ${t("archive.recordingNow")}${hit.recordedSeconds > 0 ? ` (${duration(hit.recordedSeconds)})` : ""}`
+            : hit.hasRecording ? ` · ▶ ${duration(hit.recordedSeconds)}` : ` · ${t("archive.notRecorded")}`),
         hit.documentNumbers.length ? el("div", {}, t("archive.documents"), " ", ...hit.documentNumbers.map((n) => el("span", { class: "tag" }, n))) : null));
     }
     const pages = Math.max(1, Math.ceil(found.total / perPage));

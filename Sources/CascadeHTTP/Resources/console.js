@@ -162,11 +162,13 @@ export async function board(view, [id]) {
     const actions = el("div", { class: "toolbar", role: "group", "aria-label": t("board.actions") });
     if (key !== actionsKey && ["rehearsal", "live"].includes(run.state)) {
       const minutes = el("input", { type: "number", min: 5, max: 240, step: 5, value: 15, name: "extend-minutes", class: "short" });
-      actions.append(
+      // Element.append writes a null child out as the text "null": leave absent buttons out.
+      actions.append(...[
         field(t("board.extendBy"), minutes),
         el("button", { type: "button", class: "secondary", disabled: run.state !== "live", onclick: () => act("extend", { minutes: Number(minutes.value) }, t("board.confirmExtend", { minutes: minutes.value })) }, t("board.extend")),
         run.origin && run.origin.hasBackup ? el("button", { type: "button", class: "secondary", onclick: () => act("source", { backup: !run.origin.usesBackup }, t(run.origin.usesBackup ? "board.confirmMain" : "board.confirmBackup")) }, t(run.origin.usesBackup ? "board.toMain" : "board.toBackup")) : null,
-        el("button", { type: "button", class: "danger", id: "end-meeting", onclick: () => act("end", undefined, t("board.confirmEnd", { title: meeting.title })) }, t("board.end")));
+        el("button", { type: "button", class: "danger", id: "end-meeting", onclick: () => act("end", undefined, t("board.confirmEnd", { title: meeting.title })) }, t("board.end")),
+      ].filter(Boolean));
     }
     if (key !== actionsKey && run.relayId) actions.append(el("a", { class: "button secondary", href: `#/console/relays/${run.relayId}` }, t("board.relay", { id: run.relayId })));
     if (key !== actionsKey) { actionsBox.replaceChildren(actions); actionsKey = key; }

@@ -93,7 +93,7 @@ export default {
   "relay.stopped": "{id} stopped.", "relay.address": "Address the hall calls",
   "archive.title": "Meeting archive", "archive.words": "Search by title, chair, agenda, conclusions, document numbers", "archive.wordsHint": "With or without Vietnamese marks.",
   "archive.from": "From", "archive.to": "To", "archive.anyClassification": "Any classification", "archive.recordedOnly": "Recorded meetings only", "archive.search": "Search",
-  "archive.found": "{n} meetings found.", "archive.notRecorded": "not recorded", "archive.documents": "Documents:", "archive.pages": "Result pages", "archive.page": "Page {page} of {pages}",
+  "archive.found": "{n} meetings found.", "archive.recordingNow": "recording now", "archive.notRecorded": "not recorded", "archive.documents": "Documents:", "archive.pages": "Result pages", "archive.page": "Page {page} of {pages}",
   "player.title": "Watch a meeting", "player.video": "Meeting recording", "player.loading": "Loading…", "player.chapters": "Chapters", "player.gaps": "Stretches without signal",
   "meeting.copyPlayerLink": "Copy a link for a player (VLC, ffplay)", "meeting.playerLinkCopied": "Link copied: it plays this meeting for four hours.", "meeting.playerLinkShown": "The link is shown beside the button: it plays this meeting for four hours.",
   "player.downloadWhole": "Download the whole meeting (MP4)", "player.noMeeting": "No meeting given (?meeting=m1).", "player.signIn": "Sign in first (home page).",

@@ -91,7 +91,7 @@ export default {
   "relay.stopped": "Đã dừng {id}.", "relay.address": "Địa chỉ hội trường gọi vào",
   "archive.title": "Lưu trữ cuộc họp", "archive.words": "Tìm theo tên, người chủ trì, nội dung, kết luận, số văn bản", "archive.wordsHint": "Gõ có dấu hay không dấu đều được.",
   "archive.from": "Từ ngày", "archive.to": "Đến ngày", "archive.anyClassification": "Mọi độ mật", "archive.recordedOnly": "Chỉ cuộc họp có bản ghi", "archive.search": "Tìm",
-  "archive.found": "Tìm thấy {n} cuộc họp.", "archive.notRecorded": "không có bản ghi", "archive.documents": "Văn bản:", "archive.pages": "Trang kết quả", "archive.page": "Trang {page}/{pages}",
+  "archive.found": "Tìm thấy {n} cuộc họp.", "archive.recordingNow": "đang ghi hình", "archive.notRecorded": "không có bản ghi", "archive.documents": "Văn bản:", "archive.pages": "Trang kết quả", "archive.page": "Trang {page}/{pages}",
   "player.title": "Xem lại cuộc họp", "player.video": "Bản ghi cuộc họp", "player.loading": "Đang tải…", "player.chapters": "Mục lục", "player.gaps": "Đoạn không có tín hiệu",
   "meeting.copyPlayerLink": "Chép liên kết cho trình phát (VLC, ffplay)", "meeting.playerLinkCopied": "Đã chép liên kết: phát cuộc họp này trong bốn giờ.", "meeting.playerLinkShown": "Liên kết hiện bên cạnh nút: phát cuộc họp này trong bốn giờ.",
   "player.downloadWhole": "Tải cả cuộc họp (MP4)", "player.noMeeting": "Thiếu mã cuộc họp (?meeting=m1).", "player.signIn": "Hãy đăng nhập trước (trang chủ).",
