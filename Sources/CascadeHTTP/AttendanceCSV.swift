@@ -41,11 +41,13 @@ enum AttendanceCSV {
         return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is neutralised so a spreadsheet never runs it.
+    /// RFC 4180 quoting; a leading `=`, `+`, `-`, `@`, tab or carriage return is neutralised so a
+    /// spreadsheet never runs it (some read a formula after a leading tab or CR as well).
     static func quoted(_ field: String) -> String {
         var text = field
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
+        // By scalars: in a String "\r\n" is one Character, so a lone CR would go unquoted.
+        guard text.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
