@@ -159,6 +159,7 @@ public enum CascadeServer {
         dependencies.minutesRules = configuration.archive.minutesRules
         dependencies.confidentialMediaRoles = configuration.archive.confidentialMediaRoles
         dependencies.attachmentMaximumBytes = configuration.archive.attachmentMaximumBytes
+        dependencies.attachmentQuotaBytes = configuration.archive.attachmentQuotaBytes
         dependencies.attachmentsDirectory = (configuration.dataDirectory as NSString).appendingPathComponent("attachments")
         dependencies.dataDirectory = configuration.dataDirectory
         if let path = configuration.sourcePath {

@@ -91,6 +91,8 @@ public struct ArchiveDefaults: Sendable {
     public var minutesRules = try! MinutesRules()
     /// The largest attachment, in bytes.
     public var attachmentMaximumBytes = 25 << 20
+    /// All attachments of one meeting together.
+    public var attachmentQuotaBytes: Int64 = 200 << 20
 }
 
 /// An address told of meeting events, with the key its deliveries are signed with.

@@ -6,7 +6,7 @@ import Foundation
 extension ConfigurationLoader {
     static func archiveDefaults(_ section: Section) throws(ConfigurationError) -> ArchiveDefaults {
         try section.allowOnly(["retentionDays", "minimumFreeGigabytes", "lowSpaceMinimumAgeDays", "confidentialMediaRoles", "documentNumberPattern",
-                               "attachmentMaximumMegabytes"])
+                               "attachmentMaximumMegabytes", "attachmentQuotaMegabytes"])
         var defaults = ArchiveDefaults()
         let days = try section.section("retentionDays")
         try days.allowOnly(Set(Classification.allCases.map(\.rawValue)))
@@ -33,6 +33,7 @@ extension ConfigurationLoader {
             }
         }
         if let megabytes = try section.int("attachmentMaximumMegabytes", in: 1...1024) { defaults.attachmentMaximumBytes = megabytes << 20 }
+        if let megabytes = try section.int("attachmentQuotaMegabytes", in: 1...100_000) { defaults.attachmentQuotaBytes = Int64(megabytes) << 20 }
         return defaults
     }
 }

@@ -22,11 +22,11 @@ public struct RecordingFolders: Sendable {
         (directory(of: id) as NSString).appendingPathComponent(RecordingPart.fileName(index))
     }
 
-    /// Free space below the floor, described; `nil` when there is enough.
-    func diskShortage() -> String? {
+    /// Free space below the floor (after `extraBytes` more are written), described; `nil` when there is enough.
+    public func diskShortage(after extraBytes: Int64 = 0) -> String? {
         var stats = statvfs()
-        guard statvfs(directory, &stats) == 0 else { return nil }
-        let free = Int64(stats.f_bavail) * Int64(stats.f_frsize)
+        guard statvfs(directory, &stats) == 0 || statvfs((directory as NSString).deletingLastPathComponent, &stats) == 0 else { return nil }
+        let free = Int64(stats.f_bavail) * Int64(stats.f_frsize) - extraBytes
         let total = Int64(stats.f_blocks) * Int64(stats.f_frsize)
         let floor = min(floorBytes, Int64(Double(total) * floorFraction))
         guard free < floor else { return nil }

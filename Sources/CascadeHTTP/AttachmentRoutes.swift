@@ -39,6 +39,16 @@ struct AttachmentRoutes {
             guard let mediaType = Self.mediaType(of: bytes) else {
                 throw Problem(status: .unsupportedMediaType, code: "unsupported-type", detail: "only PDF, DOCX and ODT files are kept (recognised by their content, not their name)")
             }
+            // A clerk uploading in a loop must not fill the disk the recordings need: a quota per meeting,
+            // and never below the recordings' free-space floor.
+            let held = try dependencies.database.attachments(ofMeeting: meeting.id).reduce(Int64(0)) { $0 + $1.bytes }
+            guard held + Int64(bytes.count) <= dependencies.attachmentQuotaBytes else {
+                throw Problem(status: .init(code: 507), code: "quota-exceeded",
+                              detail: "meeting \(meeting.id) already holds \(held >> 20) MiB of attachments; at most \(dependencies.attachmentQuotaBytes >> 20) MiB in all")
+            }
+            if let shortage = dependencies.recordings?.folders.diskShortage(after: Int64(bytes.count)) {
+                throw Problem(status: .init(code: 507), code: "insufficient-storage", detail: "not kept: \(shortage), which recordings need")
+            }
             let stored = Secrets.randomHex(bytes: 16) + ".bin"
             let path = (directory as NSString).appendingPathComponent(stored)
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -51,6 +51,8 @@ public struct HTTPDependencies: Sendable {
     public var attachmentsDirectory: String?
     /// The largest attachment accepted.
     public var attachmentMaximumBytes = 25 << 20
+    /// All attachments of one meeting together (`archive.attachmentQuotaMegabytes`).
+    public var attachmentQuotaBytes: Int64 = 200 << 20
     /// When each person's part fetches were last audited.
     let partAudit = PartAuditThrottle()
     /// The roles that may play and download a confidential meeting's media and attachments.

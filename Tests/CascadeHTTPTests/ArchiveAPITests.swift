@@ -207,3 +207,34 @@ import Testing
         }
     }
 }
+
+/// Attachments cannot fill the disk the recordings need.
+@Suite(.serialized) struct AttachmentQuotaTests {
+    static let pdf = Data("%PDF-1.7\n".utf8) + Data(count: 768 << 10)
+
+    @Test("a meeting's attachments stop at their quota (507), and none is kept below the recordings' free-space floor")
+    func attachmentsHaveAQuotaAndRespectTheDiskFloor() async throws {
+        try await withInProcessServer(config: try ArchiveAPITests.configuration(), configure: { $0.archive.attachmentQuotaBytes = 2 << 20 }) { client, database, _ in
+            let admin = try APITests.token(database, "admin1", .admin)
+            let secretariat = try APITests.token(database, "vp", .secretariat)
+            let meeting = try await ArchiveAPITests.book(client, admin, title: "Hội nghị", day: 1)
+            for index in 0..<2 {
+                let kept = try await client.send("POST", "/api/v1/meetings/\(meeting)/attachments?name=bao-cao-\(index).pdf", token: secretariat, body: Self.pdf)
+                #expect(kept.status == 201, "\(kept.text)")
+            }
+            let over = try await client.send("POST", "/api/v1/meetings/\(meeting)/attachments?name=bao-cao-3.pdf", token: secretariat, body: Self.pdf)
+            #expect(over.status == 507 && over.json["code"] as? String == "quota-exceeded", "\(over.text)")
+            #expect(try database.attachments(ofMeeting: meeting).count == 2, "nothing of the refused file is kept")
+        }
+        // A floor as large as the disk: no attachment fits above it.
+        try await withInProcessServer(config: try ArchiveAPITests.configuration(), configure: {
+            $0.recording.freeSpaceFloorBytes = .max / 2
+            $0.recording.freeSpaceFloorFraction = 1
+        }) { client, database, _ in
+            let admin = try APITests.token(database, "admin1", .admin)
+            let meeting = try await ArchiveAPITests.book(client, admin, title: "Hội nghị", day: 1)
+            let refused = try await client.send("POST", "/api/v1/meetings/\(meeting)/attachments?name=bao-cao.pdf", token: admin, body: Self.pdf)
+            #expect(refused.status == 507 && refused.json["code"] as? String == "insufficient-storage", "\(refused.text)")
+        }
+    }
+}
