@@ -39,7 +39,9 @@ final class Relay {
     private var halls: [String: HallLink] = [:]
     private var hallOrder: [String] = []
     private var handshakes: [String: (streamId: String, at: ContinuousClock.Instant)] = [:]
-    private var lastRefusal: [String: ContinuousClock.Instant] = [:]
+    private var refusals = RefusalAggregator()
+    /// Handshakes under way kept at most: a flood with a hall's stream id cannot grow the table.
+    private static let handshakesKept = 256
     private var events: [RelayEvent] = []
     private var lastStatistics = ContinuousClock.now
     private var lanBytes: UInt64 = 0
@@ -199,6 +201,10 @@ final class Relay {
         for event in listener.drain() {
             switch event {
             case .connecting(let streamId, let address):
+                if handshakes.count >= Self.handshakesKept, let oldest = handshakes.min(by: { $0.value.at < $1.value.at }) {
+                    handshakes[oldest.key] = nil
+                    refuse(streamId: oldest.value.streamId, address: oldest.key, reason: "handshake not completed", now: now)
+                }
                 handshakes[address] = (streamId, now)
             case .refused(let streamId, let address):
                 refuse(streamId: streamId, address: address, reason: "unknown stream id", now: now)
@@ -220,14 +226,24 @@ final class Relay {
             handshakes[address] = nil
             refuse(streamId: handshake.streamId, address: address, reason: "handshake failed (wrong or missing passphrase)", now: now)
         }
+        reportRefusals(now: now)
     }
 
+    /// Counted by ``RefusalAggregator``: a flood of handshakes makes a bounded number of events, and
+    /// a stream id that names no hall is never repeated.
     private func refuse(streamId: String, address: String, reason: String, now: ContinuousClock.Instant) {
-        // Decoders retry every second; one event per stream id every ten seconds is enough.
-        if let last = lastRefusal[streamId], now - last < .seconds(10) { return }
-        lastRefusal[streamId] = now
-        let id = hallId(streamId: streamId)
-        events.append(RelayEvent(kind: .hallRefused, hallId: id, detail: "\(address) stream id \"\(streamId)\": \(reason)"))
+        let reports = refusals.refused(address: address, hallId: hallId(streamId: streamId), reason: reason, nowMs: milliseconds(now))
+        for report in reports { events.append(RelayEvent(kind: .hallRefused, hallId: report.hallId, detail: report.detail)) }
+    }
+
+    /// The counts of a minute of refusals that has ended.
+    private func reportRefusals(now: ContinuousClock.Instant) {
+        for report in refusals.tick(nowMs: milliseconds(now)) { events.append(RelayEvent(kind: .hallRefused, hallId: report.hallId, detail: report.detail)) }
+    }
+
+    private func milliseconds(_ instant: ContinuousClock.Instant) -> Int64 {
+        let elapsed = instant - startedAt
+        return elapsed.components.seconds * 1_000 + elapsed.components.attoseconds / 1_000_000_000_000_000
     }
 
     private func superviseLegs(now: ContinuousClock.Instant) {

@@ -92,7 +92,8 @@ import Testing
                 }
                 #expect(intruder.bytes == 0 && wrongKey.bytes == 0 && relayKey.bytes == 0)
                 let refused = log.kinds(.hallRefused)
-                #expect(refused.contains { $0.detail.contains("hall-x") && $0.detail.contains("unknown stream id") }, "\(refused)")
+                #expect(refused.contains { $0.hallId == nil && $0.detail.contains("unknown stream id") }, "\(refused)")
+                #expect(!refused.contains { $0.detail.contains("hall-x") }, "a stream id that names no hall is never repeated: \(refused)")
                 #expect(refused.contains { $0.hallId == "a" && $0.detail.contains("passphrase") }, "\(refused)")
                 #expect(log.kinds(.sourceLive).count == 1)
                 #expect(refused.contains { $0.hallId == "d" && $0.detail.contains("passphrase") }, "\(refused)")

@@ -227,6 +227,53 @@ import Testing
     }
 }
 
+/// The relay's port is open to the WAN: a flood of handshakes must not cut the halls, fill the
+/// database or slow the attendance report.
+@Suite(.serialized) struct HandshakeFloodTests {
+    @Test("20,000 handshakes with random stream ids in 25 seconds: the halls stay connected and the database grows by a bounded number of rows")
+    func aHandshakeFloodIsCountedNotStored() async throws {
+        try await withInProcessServer { client, database, configuration in
+            let token = try RecordingAPITests.admin(database)
+            let booked = try await client.send("POST", "/api/v1/meetings", token: token, json: #"""
+                {"title":"Giao ban","organiserUnitId":"dak-nong","start":"2031-06-02T08:00","end":"2031-06-02T09:00","halls":["hall-gia-nghia","hall-cu-jut"]}
+                """#)
+            let meetingId = try #require(booked.json["id"] as? String, "\(booked.text)")
+            let created = try await client.send("POST", "/api/v1/relays", token: token,
+                                                json: #"{"source":"demo:","halls":["hall-gia-nghia","hall-cu-jut"],"meetingId":"\#(meetingId)"}"#)
+            let id = try #require(created.json["id"] as? String, "\(created.text)")
+            let relayId = Int64(id.dropFirst(2))!
+            let giaNghiaURL = try #require(RelayAPITests.url(created.json, "hall-gia-nghia"))
+            let halls = [HallReceiver(srt: giaNghiaURL, path: "\(configuration.dataDirectory)/gn.ts"),
+                         HallReceiver(srt: try #require(RelayAPITests.url(created.json, "hall-cu-jut")), path: "\(configuration.dataDirectory)/cj.ts")]
+            defer { halls.forEach { $0.stop() } }
+            for hall in halls { try hall.start() }
+            _ = try await RelayAPITests.waitFor(client, id, token: token) { RelayAPITests.isConnected($0, "hall-gia-nghia") && RelayAPITests.isConnected($0, "hall-cu-jut") }
+            let rowsBefore = try database.relayEvents(relayId, limit: 1_000_000).count
+            var started = ContinuousClock.now
+            #expect(try await client.send("GET", "/api/v1/meetings/\(meetingId)/attendance", token: token).status == 200)
+            let attendanceBefore = ContinuousClock.now - started
+
+            let port = try #require(URLComponents(string: giaNghiaURL)?.port)
+            let flood = try Command.run("python3", [TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/srt-handshake-flood.py").path,
+                                                    "127.0.0.1", "\(port)", "20000", "25"], timeout: .seconds(150))
+            #expect(flood.status == 0 && flood.output.hasPrefix("20000 handshakes"), "\(flood.output) \(flood.errorOutput)")
+
+            let after = try await RelayAPITests.waitFor(client, id, token: token) { RelayAPITests.isConnected($0, "hall-gia-nghia") && RelayAPITests.isConnected($0, "hall-cu-jut") }
+            let stored = try database.relayEvents(relayId, limit: 1_000_000)
+            let added = stored.count - rowsBefore
+            #expect(added <= 50, "\(added) rows for 20,000 refused handshakes")
+            #expect(stored.contains { $0.kind == "hall-refused" }, "the flood is reported")
+            #expect(!stored.contains { $0.kind == "hall-disconnected" }, "no hall was cut: \(stored.filter { $0.kind == "hall-disconnected" })")
+            #expect(!stored.contains { ($0.detail ?? "").range(of: "[0-9a-f]{24}", options: .regularExpression) != nil }, "no caller's stream id is stored")
+            #expect(RelayAPITests.isConnected(after, "hall-gia-nghia"))
+            started = ContinuousClock.now
+            #expect(try await client.send("GET", "/api/v1/meetings/\(meetingId)/attendance", token: token).status == 200)
+            print("handshake flood: \(added) relay event rows added; attendance \(attendanceBefore) before, \(ContinuousClock.now - started) after")
+            #expect(try await client.send("DELETE", "/api/v1/relays/\(id)", token: token).status == 200)
+        }
+    }
+}
+
 /// Naming a hall's multicast group as a source would record or relay another unit's picture.
 @Suite(.serialized) struct RelaySourceAddressTests {
     @Test("a district technician names configured feeds only; nobody names a hall's group or a relay port as a source")
