@@ -14,7 +14,7 @@ public enum RecordingCommands {
         body["meetingId"] = meetingId
         body["partSeconds"] = partSeconds
         let created = try await client.send("POST", "/api/v1/recordings", body: body, as: RecordingView.self)
-        return ["Recording \(created.id) started from \(relayId.map { "relay \($0)" } ?? created.source)."]
+        return ["Recording \(created.id) started from \(relayId.map { "relay \($0)" } ?? created.source ?? "its source")."]
     }
 
     /// Stops a recording and summarises it.
@@ -86,6 +86,6 @@ public enum RecordingCommands {
     static func line(for recording: RecordingView) -> String {
         let parts = recording.parts.count
         let seconds = String(format: "%.1f", recording.totalSeconds)
-        return "\(recording.id)  \(recording.state.rawValue)  \(recording.startedAt.formatted(.iso8601))  \(seconds) s in \(parts) part\(parts == 1 ? "" : "s")  \(recording.source)"
+        return "\(recording.id)  \(recording.state.rawValue)  \(recording.startedAt.formatted(.iso8601))  \(seconds) s in \(parts) part\(parts == 1 ? "" : "s")  \(recording.source ?? "")"
     }
 }

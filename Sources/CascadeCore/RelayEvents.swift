@@ -94,3 +94,9 @@ public struct HallStatistics: Sendable, Hashable, Codable {
         self.bytes = bytes
     }
 }
+
+extension RelayEvent.Kind {
+    /// Whether the event's detail names the relay's source (its address), which only those who
+    /// operate media may see.
+    public var carriesSourceAddress: Bool { self == .sourceLive || self == .sourceLost }
+}

@@ -51,7 +51,7 @@ struct RecordingRoutes {
             case (_?, _?):
                 throw Problem.badRequest("give either \"source\" or \"relayId\", not both", field: "relayId")
             }
-            var response = try JSONResponse.make(RecordingView(try recording(id)), status: .created)
+            var response = try JSONResponse.make(RecordingView(try recording(id), showsSource: true), status: .created)
             response.headers[.location] = "/api/v1/recordings/r\(id)"
             return response
         }
@@ -59,18 +59,18 @@ struct RecordingRoutes {
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .readMeetings)
             let visible = try await dependencies.offloaded { try $0.recordings() }.filter { isVisible($0, to: principal) }
-            return try JSONResponse.make(visible.map(RecordingView.init))
+            return try JSONResponse.make(visible.map { RecordingView($0, showsSource: principal.role.allows(.operateMedia)) })
         }
         group.get("recordings/:id") { _, context in
             let principal = try context.requirePrincipal()
-            return try JSONResponse.make(RecordingView(try visibleRecording(try context.parameters.require("id"), principal)))
+            return try JSONResponse.make(RecordingView(try visibleRecording(try context.parameters.require("id"), principal), showsSource: principal.role.allows(.operateMedia)))
         }
         group.delete("recordings/:id") { _, context in
             let principal = try context.requirePrincipal()
             let recording = try visibleRecording(try context.parameters.require("id"), principal)
             try authorizeMeeting(recording.meetingId, principal)
             try await service().stop(recording.id, actor: principal.name)
-            return try JSONResponse.make(RecordingView(try self.recording(recording.id)))
+            return try JSONResponse.make(RecordingView(try self.recording(recording.id), showsSource: true))
         }
         group.get("recordings/:id/parts/:index") { request, context in
             let principal = try context.requirePrincipal()

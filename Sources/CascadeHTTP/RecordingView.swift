@@ -7,8 +7,9 @@ public struct RecordingView: Codable, Sendable {
     public var id: String
     /// The meeting it belongs to.
     public var meetingId: String?
-    /// The source, without secrets.
-    public var source: String
+    /// The source, without secrets; only for those who operate media (a host, a port or a stream id
+    /// is not a viewer's to know).
+    public var source: String?
     /// recording, stopped or failed.
     public var state: Recording.State
     /// When it started.
@@ -50,10 +51,10 @@ public struct RecordingView: Codable, Sendable {
         public var url: String
     }
 
-    init(_ recording: Recording) {
+    init(_ recording: Recording, showsSource: Bool) {
         id = "r\(recording.id)"
         meetingId = recording.meetingId
-        source = recording.source
+        source = showsSource ? recording.source : nil
         state = recording.state
         startedAt = recording.startedAt
         stoppedAt = recording.stoppedAt

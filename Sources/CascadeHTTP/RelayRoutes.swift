@@ -157,7 +157,10 @@ struct RelayRoutes {
             }
             // Another unit's hall in a shared relay: its events are not the caller's to see.
             let hallVisible = event.hallId.map(maySee(principal)) ?? true
-            guard visible[event.relayId] == true, hallVisible, let data = try? JSONResponse.encoder.encode(event) else { continue }
+            // The source's address is for those who operate media.
+            var shown = event
+            if !principal.role.allows(.operateMedia), RelayEvent.Kind(rawValue: event.kind)?.carriesSourceAddress == true { shown.detail = "" }
+            guard visible[event.relayId] == true, hallVisible, let data = try? JSONResponse.encoder.encode(shown) else { continue }
             feed.yield("event: \(event.kind)\ndata: \(String(decoding: data, as: UTF8.self))\n\n")
         }
         feed.finish()

@@ -62,7 +62,11 @@ public struct RelayView: Codable, Sendable {
             visible.halls = sample.halls.filter { maySee($0.hallId) }
             return visible
         }
-        recentEvents = live?.recentEvents.filter { $0.hallId.map(maySee) ?? true }
+        recentEvents = live?.recentEvents.filter { $0.hallId.map(maySee) ?? true }.map { event in
+            var shown = event
+            if !showsSource, event.kind.carriesSourceAddress { shown.detail = "" }
+            return shown
+        }
         plan = RelayPlan(tree: tree, reaching: summary.halls.filter { $0.removedAt == nil }.map(\.hallId))?.hops
     }
 }

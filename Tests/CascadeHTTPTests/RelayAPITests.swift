@@ -299,3 +299,34 @@ import Testing
         }
     }
 }
+
+/// A relay's or a recording's source address is for those who operate media, in every answer.
+@Suite(.serialized) struct SourceAddressVisibilityTests {
+    @Test("viewers see no source address: not in a relay's recent events, not in a recording")
+    func viewersSeeNoSourceAddress() async throws {
+        try await withInProcessServer { client, database, configuration in
+            let technician = try RecordingAPITests.admin(database)
+            let viewer = try APITests.token(database, "cb", .viewer)
+            let created = try await client.send("POST", "/api/v1/relays", token: technician, json: #"{"source":"demo:","halls":["hall-gia-nghia"],"title":"Giao ban"}"#)
+            let id = try #require(created.json["id"] as? String, "\(created.text)")
+            defer { Task { _ = try? await client.send("DELETE", "/api/v1/relays/\(id)", token: technician) } }
+            func sourceLive(_ relay: [String: Any]) -> [String: Any]? {
+                (relay["recentEvents"] as? [[String: Any]] ?? []).first { $0["kind"] as? String == "source-live" }
+            }
+            let seen = try await RelayAPITests.waitFor(client, id, token: technician) { sourceLive($0) != nil }
+            #expect(sourceLive(seen)?["detail"] as? String == "demo:")
+            let asViewer = try await client.send("GET", "/api/v1/relays/\(id)", token: viewer).json
+            #expect(sourceLive(asViewer).map { ($0["detail"] as? String ?? "").isEmpty } == true, "\(asViewer)")
+            #expect(asViewer["source"] == nil)
+            let booked = try await client.send("POST", "/api/v1/meetings", token: technician, json: #"""
+                {"title":"Giao ban","organiserUnitId":"dak-nong","start":"2031-06-09T08:00","end":"2031-06-09T09:00","halls":["hall-cu-jut"]}
+                """#)
+            let meetingId = try #require(booked.json["id"] as? String, "\(booked.text)")
+            _ = try database.createRecording(meetingId: meetingId, source: "udp://239.1.1.1:5000", sourceURI: "udp://239.1.1.1:5000", partSeconds: 60, actor: "test")
+            let listed = try await client.send("GET", "/api/v1/recordings", token: viewer)
+            #expect(listed.text.contains(meetingId) && !listed.text.contains("239.1.1.1"), "the viewer sees the recording, not its source: \(listed.text)")
+            #expect(try await client.send("GET", "/api/v1/recordings", token: technician).text.contains("239.1.1.1"))
+            _ = configuration
+        }
+    }
+}
