@@ -95,7 +95,11 @@ public enum ArchiveCommands {
         }
         let offered = (http.value(forHTTPHeaderField: "Content-Disposition") ?? "").components(separatedBy: "''").last?.removingPercentEncoding
         let destination = try DownloadDestination.resolve(output: output, offered: offered, meetingId: meetingId, force: force)
-        if force, FileManager.default.fileExists(atPath: destination) { try FileManager.default.removeItem(atPath: destination) }
+        if force, let type = (try? FileManager.default.attributesOfItem(atPath: destination))?[.type] as? FileAttributeType {
+            // --force replaces a file, never a directory or what a link points to.
+            guard type == .typeRegular else { throw failure("\(destination) is not a plain file; not replaced") }
+            try FileManager.default.removeItem(atPath: destination)
+        }
         try FileManager.default.moveItem(at: temporary, to: URL(fileURLWithPath: destination))
         let size = (try? FileManager.default.attributesOfItem(atPath: destination)[.size] as? NSNumber)?.int64Value ?? 0
         var lines = ["Saved \(destination) (\(size) bytes, \(http.value(forHTTPHeaderField: "Cascade-Duration-Seconds") ?? "?") s from \(http.value(forHTTPHeaderField: "Cascade-Start-Seconds") ?? "0") s)"]

@@ -35,6 +35,13 @@ public struct SignInThrottle: Sendable {
 
     private static func pairKey(_ name: String, _ address: String) -> String { name.lowercased() + "\u{1F}" + address }
 
+    /// The key an address is counted under: an IPv4 address as it is, an IPv6 one by its /64 (one
+    /// client holds a whole /64, and would otherwise make every guess from a fresh address).
+    public static func addressKey(_ address: String) -> String {
+        guard let bytes = TrustedProxies.addressBytes(address), bytes.count == 16 else { return address }
+        return stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":") + "::/64"
+    }
+
     /// Seconds `name` must wait before trying again from `address`, or `nil` when it may try now.
     public mutating func retryAfter(name: String, address: String, now: Date) -> Int? {
         forgetOld(name: name, address: address, now: now)

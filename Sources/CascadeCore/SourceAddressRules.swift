@@ -11,6 +11,8 @@ public enum SourceAddressRules {
     public enum Source: Sendable, Equatable {
         /// `udp://host:port` or `rtp://host:port`.
         case datagram(host: String, port: Int)
+        /// `srt://:port?mode=listener` (or with a local host): a port of this server.
+        case srtListener(port: Int)
         /// The built-in test pattern.
         case demo
         /// Any other typed address (SRT, RTSP).
@@ -28,6 +30,9 @@ public enum SourceAddressRules {
     /// Why `source` (typed as `uri`) may not be named by `principal`, or `nil` when it may.
     public static func refusal(_ source: Source, uri: String, principal: Principal, halls: [Hall], feeds: FeedCatalogue,
                                relayPorts: ClosedRange<Int>) -> Refusal? {
+        if case .srtListener(let port) = source, relayPorts.contains(port) {
+            return .reserved("port \(port) belongs to Cascade's relays (\(relayPorts.lowerBound)–\(relayPorts.upperBound)); name another")
+        }
         if case .datagram(let host, let port) = source {
             if relayPorts.contains(port) {
                 return .reserved("port \(port) belongs to Cascade's relays (\(relayPorts.lowerBound)–\(relayPorts.upperBound)); name another")

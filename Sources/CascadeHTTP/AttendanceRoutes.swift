@@ -18,8 +18,9 @@ struct AttendanceRoutes {
             try JSONResponse.make(try await attendance(try context.parameters.require("id"), try context.requirePrincipal()))
         }
         group.get("meetings/:id/attendance.html") { _, context in
-            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), try context.requirePrincipal())
-            let view = try await attendance(of: meeting)
+            let principal = try context.requirePrincipal()
+            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), principal)
+            let view = withoutUnreadableDelegates(try await attendance(of: meeting), meeting, principal)
             let office = dependencies.policy.tree.unit(meeting.details.organiserUnitId)?.name ?? meeting.details.organiserUnitId
             let headers: HTTPFields = [
                 .contentType: "text/html; charset=utf-8",
@@ -43,8 +44,18 @@ struct AttendanceRoutes {
         }
     }
 
+    /// The attendance the caller may read: a confidential meeting's delegates only for those who may
+    /// read its records (the halls' measured figures for everyone who sees the meeting).
     private func attendance(_ id: String, _ principal: Principal) async throws -> AttendanceView {
-        try await attendance(of: try meetings.visibleMeeting(id, principal))
+        let meeting = try meetings.visibleMeeting(id, principal)
+        return withoutUnreadableDelegates(try await attendance(of: meeting), meeting, principal)
+    }
+
+    private func withoutUnreadableDelegates(_ view: AttendanceView, _ meeting: Meeting, _ principal: Principal) -> AttendanceView {
+        guard !dependencies.policy.mayReadRecords(of: meeting, principal, confidentialRoles: dependencies.confidentialMediaRoles) else { return view }
+        var shown = view
+        shown.delegates = []
+        return shown
     }
 
     /// A meeting's attendance, measured now.

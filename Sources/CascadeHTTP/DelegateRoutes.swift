@@ -24,7 +24,9 @@ struct DelegateRoutes {
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("meetings/:id/delegates") { _, context in
-            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), try context.requirePrincipal())
+            let principal = try context.requirePrincipal()
+            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), principal)
+            try dependencies.requireRecordsAccess(meeting, principal)
             return try JSONResponse.make(try dependencies.database.delegates(ofMeeting: meeting.id))
         }
         group.put("meetings/:id/delegates") { request, context in

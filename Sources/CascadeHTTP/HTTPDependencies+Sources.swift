@@ -13,6 +13,9 @@ extension HTTPDependencies {
         } else if let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(), scheme == "udp" || scheme == "rtp",
                   let port = components.port {
             source = .datagram(host: components.host.map { $0.isEmpty ? "0.0.0.0" : $0 } ?? "0.0.0.0", port: port)
+        } else if let components = URLComponents(string: trimmed), components.scheme?.lowercased() == "srt", let port = components.port,
+                  (components.host ?? "").isEmpty || components.queryItems?.contains(where: { $0.name == "mode" && $0.value == "listener" }) == true {
+            source = .srtListener(port: port)
         } else {
             source = .other
         }
@@ -20,6 +23,17 @@ extension HTTPDependencies {
         case nil: return
         case .reserved(let reason)?: throw Problem.unprocessable(reason, field: "source")
         case .outOfScope(let reason)?: throw Problem.forbidden(reason)
+        }
+    }
+}
+
+extension HTTPDependencies {
+    /// Refuses (403) a confidential meeting's minutes and delegates to those who may not read them
+    /// (``AccessPolicy/mayReadRecords(of:_:confidentialRoles:)``).
+    func requireRecordsAccess(_ meeting: Meeting, _ principal: Principal) throws {
+        guard policy.mayReadRecords(of: meeting, principal, confidentialRoles: confidentialMediaRoles) else {
+            let roles = confidentialMediaRoles.map(\.rawValue).sorted().joined(separator: ", ")
+            throw Problem.forbidden("meeting \(meeting.id) is confidential: its minutes and delegates are for \(roles) and its organiser's secretariat")
         }
     }
 }

@@ -13,7 +13,9 @@ struct MinutesRoutes {
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("meetings/:id/minutes") { _, context in
-            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), try context.requirePrincipal())
+            let principal = try context.requirePrincipal()
+            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), principal)
+            try dependencies.requireRecordsAccess(meeting, principal)
             guard let minutes = try dependencies.database.minutes(meeting.id) else { throw Problem.notFound("meeting \(meeting.id) has no minutes yet") }
             return try JSONResponse.make(minutes)
         }
@@ -27,11 +29,15 @@ struct MinutesRoutes {
             return try JSONResponse.make(try save(content, of: meeting, principal))
         }
         group.get("meetings/:id/minutes/versions") { _, context in
-            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), try context.requirePrincipal())
+            let principal = try context.requirePrincipal()
+            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), principal)
+            try dependencies.requireRecordsAccess(meeting, principal)
             return try JSONResponse.make(try dependencies.database.minutesVersions(meeting.id))
         }
         group.get("meetings/:id/minutes/versions/:version") { _, context in
-            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), try context.requirePrincipal())
+            let principal = try context.requirePrincipal()
+            let meeting = try meetings.visibleMeeting(try context.parameters.require("id"), principal)
+            try dependencies.requireRecordsAccess(meeting, principal)
             let text = try context.parameters.require("version")
             guard let version = Int(text), let minutes = try dependencies.database.minutesVersions(meeting.id).first(where: { $0.version == version }) else {
                 throw Problem.notFound("meeting \(meeting.id) has no version \(text) of its minutes")

@@ -27,7 +27,7 @@ struct PlayerLinkRoutes {
             let (meeting, principal) = try archive.mediaMeeting(context)
             let token = try dependencies.database.issuePlayerLinkToken(forUser: principal.name, meetingId: meeting.id)
             let path = "/play/\(meeting.id)/\(token)/media.m3u8"
-            let link = IssuedLink(url: Self.origin(of: request) + path, path: path, expiresAt: Date().addingTimeInterval(AppDatabase.playerLinkLifetime))
+            let link = IssuedLink(url: origin(of: request, context) + path, path: path, expiresAt: Date().addingTimeInterval(AppDatabase.playerLinkLifetime))
             var response = try JSONResponse.make(link, status: .created)
             response.headers[.cacheControl] = "no-store"
             return response
@@ -54,7 +54,8 @@ struct PlayerLinkRoutes {
                 throw Problem.notFound("meeting \(meeting.id) has no such part")
             }
             guard recording.deletedAt == nil else { throw Problem(status: .gone, code: "deleted", detail: "recording r\(recording.id) was deleted by retention") }
-            if dependencies.partAudit.isDue(principal.name, recording: recording.id, part: index) {
+            // The whole part is audited every time; ranges (a player's segments) once per person and part in ten minutes.
+            if request.headers[.range] == nil || dependencies.partAudit.isDue(principal.name, recording: recording.id, part: index) {
                 try dependencies.database.appendAudit(actor: principal.name, action: "media.part", target: meeting.id,
                                                       details: "r\(recording.id) part \(index) through a player link")
             }
@@ -74,9 +75,11 @@ struct PlayerLinkRoutes {
         return (meeting, principal)
     }
 
-    /// `http(s)://host[:port]` as the request reached the server (through a proxy: as the proxy says).
-    private static func origin(of request: Request) -> String {
-        let scheme = request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" ? "https" : "http"
+    /// `http(s)://host[:port]` as the request reached the server; the scheme a proxy names only when
+    /// the connection comes from a trusted proxy.
+    private func origin(of request: Request, _ context: AppRequestContext) -> String {
+        let isFromProxy = context.peerAddress.map(dependencies.trustedProxies.isTrusted) ?? false
+        let scheme = isFromProxy && request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https" ? "https" : "http"
         return "\(scheme)://\(request.head.authority ?? "127.0.0.1")"
     }
 }

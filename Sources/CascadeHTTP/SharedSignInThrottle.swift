@@ -22,8 +22,8 @@ extension SharedSignInThrottle {
     /// wait, with 503 and `Retry-After` when the password queue is full (the attempt then counts for
     /// nothing). The attempt counts as a failure from the moment it is admitted. `check` learns
     /// whether the attempt is urgent (a clean pair and address: it goes ahead of the rest).
-    func checkPassword<Value: Sendable>(name: String, address: String, _ check: (_ isUrgent: Bool) async throws -> Value?) async throws -> Value? {
-        let now = Date()
+    func checkPassword<Value: Sendable>(name: String, address clientAddress: String, _ check: (_ isUrgent: Bool) async throws -> Value?) async throws -> Value? {
+        let now = Date(), address = SignInThrottle.addressKey(clientAddress)
         var isUrgent = false
         let refusal = withLock { throttle -> Int? in
             isUrgent = throttle.isClean(name: name, address: address, now: now)

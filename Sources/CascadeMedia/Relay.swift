@@ -203,7 +203,7 @@ final class Relay {
             case .connecting(let streamId, let address):
                 if handshakes.count >= Self.handshakesKept, let oldest = handshakes.min(by: { $0.value.at < $1.value.at }) {
                     handshakes[oldest.key] = nil
-                    refuse(streamId: oldest.value.streamId, address: oldest.key, reason: "handshake not completed", now: now)
+                    refuse(streamId: oldest.value.streamId, address: oldest.key, reason: "handshake not completed (wrong or missing passphrase)", now: now)
                 }
                 handshakes[address] = (streamId, now)
             case .refused(let streamId, let address):

@@ -25,6 +25,11 @@ import Testing
             #expect(FileManager.default.contents(atPath: "\(working)/escaped.mp4") == Data("the user's own file".utf8), "an existing file is kept")
             let forced = try Command.run(TestPaths.cascadeExecutable, arguments + ["--force"], in: working)
             #expect(forced.status == 0 && FileManager.default.contents(atPath: "\(working)/escaped.mp4") == Data("not really an mp4".utf8))
+            // --force replaces a file, never a directory the server happens to name.
+            try FileManager.default.removeItem(atPath: "\(working)/escaped.mp4")
+            try FileManager.default.createDirectory(atPath: "\(working)/escaped.mp4/kept", withIntermediateDirectories: true)
+            let directory = try Command.run(TestPaths.cascadeExecutable, arguments + ["--force"], in: working)
+            #expect(directory.status == 1 && FileManager.default.fileExists(atPath: "\(working)/escaped.mp4/kept"), "\(directory.errorOutput)")
         }
     }
 

@@ -77,3 +77,13 @@ import Testing
         #expect(throttle.admit(name: "other3", address: "10.1.1.30", now: start) != nil, "the ceiling counts what is left")
     }
 }
+
+/// One IPv6 client holds a whole /64: its addresses count as one.
+@Suite struct SignInThrottleAddressTests {
+    @Test func anIPv6ClientIsCountedByItsSlash64() {
+        #expect(SignInThrottle.addressKey("2001:db8:1:2:aaaa::1") == SignInThrottle.addressKey("2001:db8:1:2:bbbb:cccc:dddd:9"))
+        #expect(SignInThrottle.addressKey("2001:db8:1:2::1") != SignInThrottle.addressKey("2001:db8:1:3::1"))
+        #expect(SignInThrottle.addressKey("203.0.113.7") == "203.0.113.7")
+        #expect(SignInThrottle.addressKey("unknown") == "unknown")
+    }
+}

@@ -20,6 +20,7 @@ import Testing
             if case .reserved? = Self.refusal(.datagram(host: "239.10.8.1", port: 5004), "udp://239.10.8.1:5004", principal) {} else { Issue.record("the hall's group") }
             if case .reserved? = Self.refusal(.datagram(host: "0.0.0.0", port: 5004), "udp://:5004", principal) {} else { Issue.record("the hall's port on any address") }
             if case .reserved? = Self.refusal(.datagram(host: "0.0.0.0", port: 9001), "udp://:9001", principal) {} else { Issue.record("a relay's SRT port") }
+            if case .reserved? = Self.refusal(.srtListener(port: 9002), "srt://:9002?mode=listener", principal) {} else { Issue.record("an SRT listener on a relay's port") }
         }
         #expect(Self.refusal(.datagram(host: "239.20.0.1", port: 5004), "udp://239.20.0.1:5004", Self.wholeTree) == nil, "another group on the same port is fine")
         #expect(Self.refusal(.datagram(host: "239.1.1.9", port: 7000), "rtp://239.1.1.9:7000", Self.wholeTree) == nil)

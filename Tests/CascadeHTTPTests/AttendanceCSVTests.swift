@@ -11,3 +11,12 @@ import Testing
         #expect(AttendanceCSV.quoted(field) == written)
     }
 }
+
+/// A player link's token is a credential: logs never hold it.
+@Suite struct LoggedPathTests {
+    @Test func aPlayerLinkTokenIsCutFromLoggedPaths() {
+        #expect(ProblemMiddleware.loggable("/play/m12/cas_secret/r1/0.mp4") == "/play/m12/…/r1/0.mp4")
+        #expect(ProblemMiddleware.loggable("/play/m12/cas_secret/media.m3u8") == "/play/m12/…/media.m3u8")
+        #expect(ProblemMiddleware.loggable("/api/v1/meetings/m12") == "/api/v1/meetings/m12")
+    }
+}

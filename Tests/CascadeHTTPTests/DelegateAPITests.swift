@@ -77,3 +77,36 @@ import Testing
         }
     }
 }
+
+/// A confidential meeting's minutes and delegates follow the roles of its media, and its organiser's
+/// secretariat (who writes them) always reads them.
+@Suite(.serialized) struct ConfidentialRecordsTests {
+    @Test("a confidential meeting's minutes, versions and delegates are refused to viewers and technicians; attendance leaves its delegates out for them")
+    func confidentialRecordsFollowTheMediaRoles() async throws {
+        try await withInProcessServer(configure: { $0.archive.confidentialMediaRoles = [.admin] }) { client, database, _ in
+            try database.createUser(name: "vp", role: .secretariat, unitId: "dak-nong", password: "a long test password", actor: "test")
+            let secretary = try database.issueToken(forUser: "vp", label: "test", actor: "test")
+            let viewer = try APITests.token(database, "cb", .viewer, unit: "dak-nong")
+            let technician = try APITests.token(database, "kt", .technician, unit: "dak-nong")
+            let otherSecretariat = try APITests.token(database, "vp-cj", .secretariat, unit: "cu-jut")
+            let booked = try await client.send("POST", "/api/v1/meetings", token: secretary, json: #"""
+                {"title":"Họp chuyên đề nhân sự","organiserUnitId":"dak-nong","start":"2031-07-01T08:00","end":"2031-07-01T09:00","halls":["hall-cu-jut"],"classification":"confidential"}
+                """#)
+            let id = try #require(booked.json["id"] as? String, "\(booked.text)")
+            let csv = "name,position,unit,hall\nNguyễn Văn An,Bí thư,cu-jut,hall-cu-jut\n"
+            #expect(try await client.send("POST", "/api/v1/meetings/\(id)/delegates/import", token: secretary, body: Data(csv.utf8), headers: ["Content-Type": "text/csv"]).status == 201)
+            #expect(try await client.send("PUT", "/api/v1/meetings/\(id)/minutes", token: secretary, json: #"{"chair":"Nguyễn Văn An","notes":"Nhân sự"}"#).status == 200)
+            let records = ["/api/v1/meetings/\(id)/minutes", "/api/v1/meetings/\(id)/minutes/versions", "/api/v1/meetings/\(id)/minutes/versions/1", "/api/v1/meetings/\(id)/delegates"]
+            for path in records {
+                #expect(try await client.send("GET", path, token: viewer).status == 403, "viewer: \(path)")
+                #expect(try await client.send("GET", path, token: technician).status == 403, "technician: \(path)")
+                #expect(try await client.send("GET", path, token: secretary).status == 200, "the organiser's secretariat: \(path)")
+            }
+            #expect(try await client.send("GET", "/api/v1/meetings/\(id)/delegates", token: otherSecretariat).status == 403, "another unit's secretariat is not the organiser's")
+            let attendance = try await client.send("GET", "/api/v1/meetings/\(id)/attendance", token: viewer)
+            #expect(attendance.status == 200 && (attendance.json["delegates"] as? [Any])?.isEmpty == true, "\(attendance.text)")
+            #expect(!(try await client.send("GET", "/api/v1/meetings/\(id)/attendance.csv?table=delegates", token: viewer)).text.contains("Nguyễn Văn An"))
+            #expect((try await client.send("GET", "/api/v1/meetings/\(id)/attendance", token: secretary)).text.contains("Nguyễn Văn An"))
+        }
+    }
+}
