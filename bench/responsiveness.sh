@@ -25,9 +25,9 @@ server=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/serve.log" | head -1)
 feed_port=$(( 20000 + RANDOM % 20000 ))
 "$cascade" demo-feed --output "srt://:$feed_port?mode=listener" > /dev/null 2>&1 &
 sleep 1
-"$cascade" recordings start --source "srt://127.0.0.1:$feed_port?mode=caller" --server "$server" --token "$token" > /dev/null
+CASCADE_TOKEN=$token "$cascade" recordings start --source "srt://127.0.0.1:$feed_port?mode=caller" --server "$server" > /dev/null
 sleep 6
-"$cascade" recordings stop r1 --server "$server" --token "$token" > /dev/null
+CASCADE_TOKEN=$token "$cascade" recordings stop r1 --server "$server" > /dev/null
 part="$data/recordings/r1/part-00000.mp4"
 gst-launch-1.0 -q videotestsrc num-buffers=625 pattern=smpte ! video/x-raw,width=1280,height=720,framerate=25/1 \
   ! x264enc speed-preset=ultrafast bitrate=20000 key-int-max=25 ! h264parse ! mp4mux ! filesink location="$work/big.mp4"

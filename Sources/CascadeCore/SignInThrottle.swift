@@ -8,10 +8,12 @@ import Foundation
 /// everyone was a five-request denial of service. One address also has a ceiling over all names, so
 /// spreading guesses over many names does not help either.
 ///
-/// An attempt counts from the moment it is admitted, before its password is checked: a burst of
-/// hundreds of requests sent at once would otherwise all pass (each failure recorded only after its
-/// bcrypt finished) and queue minutes of hashing ahead of the real users. A success takes its count
-/// back; so does an attempt the server could not check at all (its password queue was full).
+/// An attempt counts against its address's ceiling from the moment it is admitted, before its
+/// password is checked: a burst of hundreds of requests sent at once would otherwise all pass (each
+/// failure recorded only after its bcrypt finished) and queue minutes of hashing ahead of the real
+/// users. A success takes its count back; so does an attempt the server could not check at all (its
+/// password queue was full). The growing delays of a name follow its failures once known, so a
+/// shared account signing in on several tablets behind one address at once is not refused.
 public struct SignInThrottle: Sendable {
     /// Failures of one pair allowed before delays start.
     public var freeFailures = 3
@@ -67,8 +69,15 @@ public struct SignInThrottle: Sendable {
     /// otherwise; returns the seconds to wait instead when it may not try now.
     public mutating func admit(name: String, address: String, now: Date) -> Int? {
         if let wait = retryAfter(name: name, address: address, now: now) { return wait }
-        recordFailure(name: name, address: address, now: now)
+        addresses[address, default: []].append(now)
         return nil
+    }
+
+    /// An admitted attempt whose password was wrong: the pair's delays grow (the address counted it
+    /// when it was admitted).
+    public mutating func recordAdmittedFailure(name: String, address: String, now: Date) {
+        pairs[Self.pairKey(name, address), default: PairRecord()].failures += 1
+        pairs[Self.pairKey(name, address)]?.lastFailure = now
     }
 
     /// Records a wrong password for `name` from `address`.
@@ -89,9 +98,6 @@ public struct SignInThrottle: Sendable {
     /// An admitted attempt whose password was never checked (the server was too busy): it counts
     /// neither for nor against.
     public mutating func withdraw(name: String, address: String) {
-        let key = Self.pairKey(name, address)
-        if let failures = pairs[key]?.failures { pairs[key]?.failures = failures - 1 }
-        if pairs[key]?.failures == 0 { pairs[key] = nil }
         takeBackOne(address: address)
     }
 

@@ -43,7 +43,11 @@ extension SharedSignInThrottle {
             withLock { $0.withdraw(name: name, address: address) }
             throw error
         }
-        if value != nil { withLock { $0.recordSuccess(name: name, address: address) } }
+        if value != nil {
+            withLock { $0.recordSuccess(name: name, address: address) }
+        } else {
+            withLock { $0.recordAdmittedFailure(name: name, address: address, now: Date()) }
+        }
         return value
     }
 }

@@ -64,7 +64,7 @@ import Testing
             #expect(ContinuousClock.now - started < .seconds(5), "the real user waited \(ContinuousClock.now - started)")
             let statuses = burst.reduce(into: [Int: Int]()) { $0[SlowClient.readHead($1)?.status ?? 0, default: 0] += 1 }
             #expect(statuses[201, default: 0] == 0)
-            #expect(statuses[401, default: 0] <= 30, "only the few attempts each address is allowed reach bcrypt: \(statuses)")
+            #expect(statuses[401, default: 0] <= 60, "only what the bounded queue holds reaches bcrypt, the rest is refused at once: \(statuses)")
             #expect(statuses[401, default: 0] + statuses[429, default: 0] + statuses[503, default: 0] == 500, "\(statuses)")
         }
     }
