@@ -2,6 +2,7 @@ import CascadeCore
 import CascadeEngine
 import CascadeStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// `/api/v1/recordings`: start, stop, read and download recordings.
@@ -55,11 +56,29 @@ struct RecordingRoutes {
             response.headers[.location] = "/api/v1/recordings/r\(id)"
             return response
         }
-        group.get("recordings") { _, context in
+        // Newest first, a page at a time (`limit`, 1–500, default 100; `before=rN`): a server keeps years of
+        // recordings. `Link: <…>; rel="next"` names the next page while there is one.
+        group.get("recordings") { request, context in
             let principal = try context.requirePrincipal()
             try dependencies.authorize(principal, .readMeetings)
-            let visible = try await dependencies.offloaded { try $0.recordings() }.filter { isVisible($0, to: principal) }
-            return try JSONResponse.make(visible.map { RecordingView($0, showsSource: principal.role.allows(.operateMedia)) })
+            let query = request.uri.queryParameters
+            var limit = 100
+            if let text = query.get("limit") {
+                guard let value = Int(text), (1...500).contains(value) else { throw Problem.unprocessable("limit must be 1–500", field: "limit") }
+                limit = value
+            }
+            var before: Int64?
+            if let text = query.get("before") {
+                guard text.hasPrefix("r"), let value = Int64(text.dropFirst()) else { throw Problem.unprocessable("before must be a recording id such as r12", field: "before") }
+                before = value
+            }
+            let (pageBefore, pageLimit) = (before, limit)
+            let page = try await dependencies.offloaded { try $0.recordings(before: pageBefore, limit: pageLimit) }
+            var response = try JSONResponse.make(page.filter { isVisible($0, to: principal) }.map { RecordingView($0, showsSource: principal.role.allows(.operateMedia)) })
+            if page.count == limit, let oldest = page.last {
+                response.headers[HTTPField.Name("Link")!] = "</api/v1/recordings?before=r\(oldest.id)&limit=\(limit)>; rel=\"next\""
+            }
+            return response
         }
         group.get("recordings/:id") { _, context in
             let principal = try context.requirePrincipal()

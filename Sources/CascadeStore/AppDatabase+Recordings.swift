@@ -72,6 +72,15 @@ extension AppDatabase {
         try read { db in try Self.loadRecordings(db, where: "1", []).reversed() }
     }
 
+    /// At most `limit` recordings older than `before` (by id), newest first: a page of the list.
+    public func recordings(before: Int64?, limit: Int) throws(StoreError) -> [Recording] {
+        try read { db in
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM recording WHERE id < ? ORDER BY id DESC LIMIT ?", arguments: [before ?? Int64.max, limit])
+            guard let oldest = ids.last, let newest = ids.first else { return [] }
+            return try Self.loadRecordings(db, where: "id BETWEEN ? AND ?", [oldest, newest]).reversed()
+        }
+    }
+
     /// Recordings still marked recording, with the source to resume them from.
     public func activeRecordings() throws(StoreError) -> [(recording: Recording, sourceURI: String)] {
         try read { db in

@@ -251,3 +251,30 @@ import Testing
         }
     }
 }
+
+/// Years of recordings are listed a page at a time.
+@Suite(.serialized) struct RecordingListPagingTests {
+    @Test("the recordings list comes in pages, newest first, with a Link to the next; bad paging is refused naming the field")
+    func recordingsAreListedInPages() async throws {
+        try await withInProcessServer { client, database, _ in
+            let token = try RecordingAPITests.admin(database)
+            for port in 5000..<5005 {
+                _ = try database.createRecording(meetingId: nil, source: "udp://239.1.1.1:\(port)", sourceURI: "udp://239.1.1.1:\(port)", partSeconds: 60, actor: "test")
+            }
+            let first = try await client.send("GET", "/api/v1/recordings?limit=2", token: token)
+            #expect(first.jsonArray.compactMap { $0["id"] as? String } == ["r5", "r4"])
+            let next = try #require(first.headers["link"], "a Link to the next page")
+            #expect(next == #"</api/v1/recordings?before=r4&limit=2>; rel="next""#)
+            let path = String(next.dropFirst().prefix { $0 != ">" })
+            let second = try await client.send("GET", path, token: token)
+            #expect(second.jsonArray.compactMap { $0["id"] as? String } == ["r3", "r2"])
+            let last = try await client.send("GET", "/api/v1/recordings?before=r2&limit=2", token: token)
+            #expect(last.jsonArray.compactMap { $0["id"] as? String } == ["r1"] && last.headers["link"] == nil)
+            #expect(try await client.send("GET", "/api/v1/recordings", token: token).jsonArray.count == 5, "100 to a page by default")
+            for (query, field) in [("limit=0", "limit"), ("limit=501", "limit"), ("limit=abc", "limit"), ("before=12", "before")] {
+                let refused = try await client.send("GET", "/api/v1/recordings?\(query)", token: token)
+                #expect(refused.status == 422 && refused.json["field"] as? String == field, "\(query): \(refused.text)")
+            }
+        }
+    }
+}
